@@ -1,0 +1,144 @@
+"""The ``tandem`` command: the desktop app by default, plus headless runs, devices and benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from app import __version__
+from app.config import ConfigError, Settings, load_settings
+from app.paths import assets_dir, config_path
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tandem", description="Tandem, a desktop voice-and-vision assistant.")
+    p.add_argument("--version", action="version", version=f"tandem {__version__}")
+    p.add_argument("--config", type=Path, help="settings file to use instead of the user's")
+    p.add_argument("--config-path", action="store_true", help="print where the user's settings file lives")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("gui", help="start the desktop app (the default)")
+    run = sub.add_parser("run", help="run one session")
+    run.add_argument("--headless", action="store_true", help="no window: read files, write results")
+    run.add_argument("--mic-file", type=Path, help="WAV file used as the microphone")
+    run.add_argument("--camera-file", type=Path, help="video file used as the camera")
+    run.add_argument("--out-dir", type=Path, help="folder for output.wav, events.jsonl, transcript.json")
+    run.add_argument("--fast", action="store_true", help="virtual clock: faster than real time, same decisions")
+    sub.add_parser("demo", help="a headless session on the bundled sample, printed as it goes")
+    sub.add_parser("devices", help="list microphones, speakers and cameras")
+    bench = sub.add_parser("bench", help="measure speed and cost of each component")
+    bench.add_argument("--json", action="store_true", help="print one JSON document")
+    bench.add_argument("--only", nargs="*", help="components to measure (default: all)")
+    return p
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.headless:
+        return _cmd_gui(settings)
+    if args.mic_file is None or args.out_dir is None:
+        print("tandem run --headless needs --mic-file IN.wav and --out-dir DIR", file=sys.stderr)
+        return 2
+    from app.session import run_headless
+
+    if not args.mic_file.is_file():
+        print(f"tandem: no such file {args.mic_file}", file=sys.stderr)
+        return 2
+    result = run_headless(settings, args.mic_file, args.out_dir, camera_file=args.camera_file, fast=args.fast)
+    t = result.timing
+    print(f"{result.duration_s:.1f} s of input in {result.wall_s:.2f} s; {t['ticks']} ticks, compute p50 "
+          f"{t['compute_ms_p50']} ms, p99 {t['compute_ms_p99']} ms, {t['deadline_misses']} deadline misses; "
+          f"results in {result.out_dir}")
+    return 0
+
+
+def _cmd_demo(settings: Settings) -> int:
+    from app.session import run_headless
+
+    sample = assets_dir() / "sample" / "demo.wav"
+    with tempfile.TemporaryDirectory(prefix="tandem-demo-") as tmp:
+        result = run_headless(settings, sample, Path(tmp), fast=False)
+    print(f"Demo session on {sample.name} ({result.duration_s:.1f} s):")
+    last = None
+    for d in result.decisions:
+        key = (d["decision"], d["user_state"])
+        if key != last:
+            print(f"  {d['t']:6.1f} s  heard: {d['user_state']:<12} decided: {d['decision']}")
+            last = key
+    replies = result.transcript["assistant"]
+    print(f"The assistant replied {len(replies)} time(s); ticks p99 {result.timing['compute_ms_p99']} ms, "
+          f"{result.timing['deadline_misses']} deadline misses.")
+    return 0
+
+
+def _cmd_devices() -> int:
+    from app.capture.devices import list_audio_devices, list_cameras
+
+    try:
+        devices = list_audio_devices()
+    except Exception as exc:  # noqa: BLE001 - report, don't crash
+        print(f"Audio devices unavailable: {exc}")
+        devices = []
+    print("Microphones:")
+    for d in devices:
+        if d.max_input_channels:
+            print(f"  {d.name}  ({d.host_api}, {d.max_input_channels} ch)")
+    print("Speakers:")
+    for d in devices:
+        if d.max_output_channels:
+            print(f"  {d.name}  ({d.host_api}, {d.max_output_channels} ch)")
+    cams = list_cameras()
+    print("Cameras:" + ("" if cams else " none found"))
+    for c in cams:
+        print(f"  {c}")
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from app.bench import run_bench
+
+    doc = run_bench(settings, args.only, progress=None if args.json else lambda k: print(f"measuring {k}…"))
+    if args.json:
+        print(json.dumps(doc, indent=2))
+    else:
+        for key, figures in doc.items():
+            print(f"{key}:")
+            for k, v in figures.items():
+                print(f"  {k}: {v}")
+    return 0
+
+
+def _cmd_gui(settings: Settings) -> int:
+    from app.ui.app import run_gui
+
+    return run_gui(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    if args.config_path:
+        print(config_path())
+        return 0
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"tandem: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.logging.level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    command = args.command or "gui"
+    if command == "run":
+        return _cmd_run(args, settings)
+    if command == "demo":
+        return _cmd_demo(settings)
+    if command == "devices":
+        return _cmd_devices()
+    if command == "bench":
+        return _cmd_bench(args, settings)
+    return _cmd_gui(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

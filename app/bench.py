@@ -1,0 +1,91 @@
+"""``tandem bench``: one JSON document, one key per component, of speed and cost figures measured here."""
+
+from __future__ import annotations
+
+import os
+import platform
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.audio_io import write_wav
+from app.config import Settings
+from app.core.frames import VideoFrame
+from app.core.ring import RingBuffer
+
+
+def synthetic_conversation(seconds: float, sample_rate: int = 16000, seed: int = 0) -> np.ndarray:
+    """Speech-like bursts (modulated harmonics) separated by pauses, for timing runs."""
+    rng = np.random.default_rng(seed)
+    out = np.zeros(int(seconds * sample_rate), np.float32)
+    pos = int(0.5 * sample_rate)
+    while pos < len(out):
+        n = int(rng.uniform(1.0, 3.0) * sample_rate)
+        t = np.arange(min(n, len(out) - pos)) / sample_rate
+        f0 = rng.uniform(100, 220)
+        burst = sum(np.sin(2 * np.pi * f0 * k * t) / k for k in range(1, 6))
+        burst *= 0.2 * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t) ** 2)
+        out[pos:pos + len(t)] = burst
+        pos += len(t) + int(rng.uniform(0.4, 1.6) * sample_rate)
+    return out
+
+
+def bench_ring() -> dict[str, Any]:
+    """Cost of the audio callback's write and of one 200 ms snapshot of every channel."""
+    ring = RingBuffer(16000, 30.0, 32)
+    block = np.zeros(160, np.float32)
+    t = 0
+    n = 20000
+    t0 = time.perf_counter_ns()
+    for _ in range(n):
+        ring.mic.write(block, t)
+        t += 10_000_000
+    write_us = (time.perf_counter_ns() - t0) / n / 1000
+    for i in range(3000):
+        ring.self_audio.write(block, i * 10_000_000)
+    ring.video.write(VideoFrame(t_ns=t, image=np.zeros((180, 320, 3), np.uint8)))
+    snaps = []
+    for _ in range(2000):
+        s0 = time.perf_counter_ns()
+        ring.snapshot(t - 1_000_000, 200_000_000)
+        snaps.append((time.perf_counter_ns() - s0) / 1000)
+    return {"write_block_us": round(write_us, 2), "snapshot_us_p50": round(float(np.percentile(snaps, 50)), 2),
+            "snapshot_us_p99": round(float(np.percentile(snaps, 99)), 2)}
+
+
+def bench_scheduler(settings: Settings) -> dict[str, Any]:
+    """A 60 s headless session on the virtual clock: tick compute time and wall time."""
+    from app.session import run_headless
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "in.wav"
+        write_wav(wav, synthetic_conversation(60.0), 16000)
+        result = run_headless(settings, wav, Path(tmp) / "out", fast=True)
+    return {"input_s": result.duration_s, "fast_wall_s": round(result.wall_s, 3),
+            "realtime_factor": round(result.wall_s / result.duration_s, 4), **result.timing}
+
+
+def components(settings: Settings) -> dict[str, Callable[[], dict[str, Any]]]:
+    """Every benchmark by its key in the JSON document."""
+    return {"ring": bench_ring, "scheduler": lambda: bench_scheduler(settings)}
+
+
+def run_bench(settings: Settings, only: list[str] | None = None,
+              progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Run the selected benchmarks (all by default); a failing one reports its error, not a crash."""
+    doc: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                                       "python": platform.python_version()}}
+    for key, fn in components(settings).items():
+        if only and key not in only:
+            continue
+        if progress:
+            progress(key)
+        try:
+            doc[key] = fn()
+        except Exception as exc:  # noqa: BLE001 - one broken component must not hide the others
+            doc[key] = {"error": f"{type(exc).__name__}: {exc}"}
+    return doc

@@ -1,0 +1,1 @@
+"""Microphone, camera and file-backed sources that feed the ring buffer."""

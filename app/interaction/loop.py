@@ -1,0 +1,47 @@
+"""The interaction step run every micro-turn: pump pull-sources, snapshot, decide, act on playback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from app.core.clock import NS_PER_MS
+from app.core.frames import Action, Decision, HeardSpan
+from app.core.ring import RingBuffer
+from app.interaction.placeholder_policy import PlaceholderPolicy
+from app.speech.playback import PlaybackQueue
+
+Responder = Callable[[int], tuple[np.ndarray, str]]
+"""Given the tick time, the reply to play: (mono float32 audio at the ring's rate, its text)."""
+
+
+class InteractionLoop:
+    """Callable step for the scheduler; owns no threads, so it runs the same on any clock."""
+
+    def __init__(self, ring: RingBuffer, playback: PlaybackQueue, policy: PlaceholderPolicy,
+                 responder: Responder, pumps: Sequence[Callable[[int], None]] = (), tick_ms: int = 200) -> None:
+        self.ring = ring
+        self.playback = playback
+        self.policy = policy
+        self._responder = responder
+        self._pumps = list(pumps)
+        self._tick_ns = tick_ms * NS_PER_MS
+        self.heard: list[HeardSpan] = []  # what the user heard of each reply, stopped or complete
+        self.replies: list[tuple[int, int, str]] = []  # (utterance id, start time, text) of each reply
+
+    def __call__(self, tick: int, t_ns: int) -> Decision:
+        """Run one micro-turn ending at ``t_ns``."""
+        for pump in self._pumps:
+            pump(t_ns)
+        snap = self.ring.snapshot(t_ns, self._tick_ns)
+        action, user_state, level = self.policy.step(snap, self.playback.speaking)
+        say = ""
+        if action is Action.TAKE_TURN:
+            audio, say = self._responder(t_ns)
+            uid = self.playback.enqueue(audio, say)
+            self.replies.append((uid, t_ns, say))
+        elif action is Action.YIELD:
+            self.heard.extend(self.playback.stop(t_ns))
+        self.heard.extend(self.playback.drain_finished())
+        return Decision(t_ns=t_ns, tick=tick, action=action, user_state=user_state, mic_level_db=level, say=say)

@@ -1,0 +1,73 @@
+"""The live session: real microphone and speaker, the micro-turn loop on the monotonic clock.
+
+Qt-free; the desktop window hosts ``run`` on a QThread and receives decisions and device events
+through the callbacks.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from app.capture.backoff import Backoff
+from app.capture.microphone import MicCapture
+from app.config import Settings
+from app.core.clock import MonotonicClock
+from app.core.frames import Decision, DeviceEvent, DeviceStatus
+from app.core.ring import RingBuffer
+from app.interaction.loop import InteractionLoop
+from app.interaction.scheduler import MicroTurnScheduler, TickStats
+from app.session import SAMPLE_RATE, build_policy, chime_responder
+from app.speech.playback import PlaybackQueue
+from app.speech.speaker import SpeakerOutput
+
+log = logging.getLogger(__name__)
+
+
+class LiveSession:
+    """Owns the devices and the loop for one run of the desktop app."""
+
+    def __init__(self, settings: Settings, *, on_decision: Callable[[Decision], None],
+                 on_device_event: Callable[[DeviceEvent], None]) -> None:
+        self.settings = settings
+        self._on_decision = on_decision
+        self._on_device_event = on_device_event
+        self.ring = RingBuffer(SAMPLE_RATE, settings.audio.ring_seconds, settings.camera.ring_frames)
+        self.playback = PlaybackQueue(self.ring.self_audio)
+        self.mic = MicCapture(self.ring.mic, settings.audio.input_device, block_ms=settings.audio.block_ms,
+                              on_event=on_device_event,
+                              backoff=Backoff(max_s=settings.audio.reconnect_max_backoff_s))
+        self.stats = TickStats()
+
+    def _open_speaker(self) -> SpeakerOutput | None:
+        try:
+            speaker = SpeakerOutput(self.playback, self.settings.audio.output_device,
+                                    sample_rate=SAMPLE_RATE, block_ms=self.settings.audio.block_ms)
+            speaker.start()
+        except Exception as exc:  # noqa: BLE001 - no speaker: keep listening, say why
+            self._on_device_event(DeviceEvent(t_ns=MonotonicClock().now_ns(), device="speaker",
+                                              status=DeviceStatus.LOST,
+                                              message=f"cannot open speaker ({exc}); replies are muted"))
+            return None
+        self._on_device_event(DeviceEvent(t_ns=MonotonicClock().now_ns(), device="speaker",
+                                          status=DeviceStatus.RUNNING, message="speaker ready"))
+        return speaker
+
+    def run(self, stop: threading.Event) -> TickStats:
+        """Capture, decide and play until ``stop`` is set; device failures are reported, never raised."""
+        clock = MonotonicClock()
+        self.mic.start()
+        speaker = self._open_speaker()
+        responder = chime_responder
+        loop = InteractionLoop(self.ring, self.playback, build_policy(self.settings), responder,
+                               tick_ms=self.settings.interaction.tick_ms)
+        scheduler = MicroTurnScheduler(clock, loop, period_ms=self.settings.interaction.tick_ms,
+                                       on_decision=self._on_decision, catch_up=False)
+        try:
+            self.stats = scheduler.run(clock.now_ns(), stop=stop)
+        finally:
+            self.mic.stop()
+            if speaker is not None:
+                speaker.close()
+        return self.stats

@@ -27,13 +27,18 @@ class MicCapture:
     """Keeps a named input device streaming into ``ring`` for as long as it runs."""
 
     def __init__(self, ring: AudioRing, device_name: str = "default", *, block_ms: int = 10,
-                 on_event: EventSink | None = None, stall_s: float = 0.5,
-                 backoff: Backoff | None = None) -> None:
+                 on_event: EventSink | None = None, stall_s: float = 1.0, startup_grace_s: float = 4.0,
+                 latency: float | str = 0.05, backoff: Backoff | None = None) -> None:
         self._ring = ring
         self._device_name = device_name
         self._block = ring.sample_rate * block_ms // 1000
         self._on_event = on_event or (lambda e: None)
         self._stall_ns = int(stall_s * NS_PER_S)
+        # Some sound servers take over a second to deliver the first block of a new stream.
+        self._grace_ns = int(startup_grace_s * NS_PER_S)
+        self._latency = latency
+        self._opened_ns = 0
+        self._got_audio = False
         self._backoff = backoff or Backoff()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -65,18 +70,25 @@ class MicCapture:
         now = time.monotonic_ns()
         self._ring.write(indata[:, 0], now - self._block_ns)
         self._last_cb_ns = now
+        self._got_audio = True
         self.blocks += 1
 
     def _open(self) -> sd.InputStream:
         index = find_audio_device(self._device_name, "input")
         stream = sd.InputStream(device=index, channels=1, samplerate=self._ring.sample_rate, dtype="float32",
-                                blocksize=self._block, latency="low", callback=self._callback)
-        self._last_cb_ns = time.monotonic_ns()
+                                blocksize=self._block, latency=self._latency, callback=self._callback)
+        self._got_audio = False
+        self._opened_ns = time.monotonic_ns()
         stream.start()
         return stream
 
     def _healthy(self, stream: sd.InputStream) -> bool:
-        return bool(stream.active) and time.monotonic_ns() - self._last_cb_ns < self._stall_ns
+        now = time.monotonic_ns()
+        if not stream.active:
+            return False
+        if not self._got_audio:
+            return now - self._opened_ns < self._grace_ns
+        return now - self._last_cb_ns < self._stall_ns
 
     def _supervise(self) -> None:
         self._emit(DeviceStatus.STARTING, f"opening {self._device_name!r}")

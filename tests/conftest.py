@@ -1,0 +1,80 @@
+"""Shared fixtures: a real PulseAudio server with a null sink whose monitor is the default mic."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+class PulseServer:
+    """A private PulseAudio daemon: ``vspeaker`` null sink, ``vmic`` = its monitor, both defaults."""
+
+    def __init__(self, runtime_dir: Path) -> None:
+        self.runtime_dir = runtime_dir
+        self.env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime_dir)}
+
+    def start(self) -> None:
+        """Start the daemon and wait until it answers."""
+        subprocess.run(
+            ["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n", "--log-target=stderr",
+             "-L", "module-native-protocol-unix",
+             "-L", "module-null-sink sink_name=vspeaker rate=16000",
+             "-L", "module-remap-source master=vspeaker.monitor source_name=vmic"],
+            env=self.env, check=True, capture_output=True)
+        for _ in range(100):
+            if subprocess.run(["pactl", "info"], env=self.env, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.05)
+        subprocess.run(["pactl", "set-default-sink", "vspeaker"], env=self.env, check=True)
+        subprocess.run(["pactl", "set-default-source", "vmic"], env=self.env, check=True)
+
+    def stop(self) -> None:
+        """Kill the daemon: every stream on it really fails."""
+        subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True)
+        for _ in range(100):
+            if subprocess.run(["pactl", "info"], env=self.env, capture_output=True).returncode != 0:
+                return
+            time.sleep(0.05)
+
+    def play(self, wav: Path) -> subprocess.Popen[bytes]:
+        """Play a file into the null sink (so it comes out of ``vmic``), in the background."""
+        return subprocess.Popen(["paplay", "--device=vspeaker", str(wav)], env=self.env)
+
+
+@pytest.fixture(scope="session")
+def pulse() -> Iterator[PulseServer]:
+    """A running PulseAudio server for tests that use real audio devices."""
+    if shutil.which("pulseaudio") is None:
+        pytest.fail("pulseaudio is not installed: run `make test`, which installs it")
+    runtime = Path(tempfile.mkdtemp(prefix="tandem-pulse-"))
+    runtime.chmod(0o700)
+    old = os.environ.get("XDG_RUNTIME_DIR")
+    os.environ["XDG_RUNTIME_DIR"] = str(runtime)  # the ALSA pulse plugin in this process reads it
+    server = PulseServer(runtime)
+    server.stop()
+    server.start()
+    yield server
+    server.stop()
+    if old is None:
+        os.environ.pop("XDG_RUNTIME_DIR", None)
+    else:
+        os.environ["XDG_RUNTIME_DIR"] = old
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The folder of real recordings; tests using it skip where it is absent (a user's clone)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("shared recordings folder not present")
+    return SHARED_DATA

@@ -63,6 +63,9 @@ def pulse() -> Iterator[PulseServer]:
     server = PulseServer(runtime)
     server.stop()
     server.start()
+    from app.capture.devices import refresh_portaudio
+
+    refresh_portaudio()  # PortAudio was initialised at import, before this server existed
     yield server
     server.stop()
     if old is None:

@@ -47,6 +47,15 @@ def list_audio_devices() -> list[AudioDevice]:
     return out
 
 
+def has_devices(kind: str) -> bool:
+    """Whether PortAudio currently lists any input (or output) device at all."""
+    key = "max_input_channels" if kind == "input" else "max_output_channels"
+    try:
+        return any(int(d[key]) > 0 for d in sd.query_devices())
+    except sd.PortAudioError:
+        return False
+
+
 def find_audio_device(name: str, kind: str) -> int | None:
     """Index of the device whose name equals or contains ``name`` (case-insensitive).
 

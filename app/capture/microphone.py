@@ -13,7 +13,7 @@ import numpy as np
 import sounddevice as sd
 
 from app.capture.backoff import Backoff
-from app.capture.devices import find_audio_device
+from app.capture.devices import find_audio_device, has_devices, refresh_portaudio
 from app.core.clock import NS_PER_S
 from app.core.frames import DeviceEvent, DeviceStatus
 from app.core.ring import AudioRing
@@ -96,6 +96,10 @@ class MicCapture:
             try:
                 stream = self._open()
             except Exception as exc:  # noqa: BLE001 - any device error means: wait and retry
+                if not has_devices("input"):
+                    # PortAudio lists devices once, at start-up: a sound server or USB mic that came
+                    # (back) later is only seen after a re-scan.
+                    refresh_portaudio()
                 delay = self._backoff.next_delay()
                 self._emit(DeviceStatus.RETRYING, f"cannot open microphone ({exc}); retrying in {delay:.1f} s")
                 self._stop.wait(delay)

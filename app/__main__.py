@@ -78,7 +78,7 @@ def _cmd_devices() -> int:
 
     try:
         devices = list_audio_devices()
-    except Exception as exc:  # noqa: BLE001 - report, don't crash
+    except Exception as exc:
         print(f"Audio devices unavailable: {exc}")
         devices = []
     print("Microphones:")

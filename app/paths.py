@@ -13,10 +13,11 @@ APP_NAME = "tandem"
 
 def assets_dir() -> Path:
     """The bundled assets folder: beside the package in a source tree, inside a PyInstaller bundle,
-    or under the install prefix for a wheel install."""
+    or under the install prefix for a wheel install.
+    """
     candidates = []
     if hasattr(sys, "_MEIPASS"):
-        candidates.append(Path(sys._MEIPASS) / "assets")  # noqa: SLF001 - PyInstaller's documented attribute
+        candidates.append(Path(sys._MEIPASS) / "assets")
     candidates.append(Path(__file__).resolve().parents[1] / "assets")
     candidates.append(Path(sys.prefix) / "share" / APP_NAME / "assets")
     for c in candidates:

@@ -1,5 +1,6 @@
 """Camera capture with OpenCV: a blocking loop meant to run on its own worker thread (a QThread in the
-app), writing downscaled, time-stamped frames into the video ring and reconnecting with back-off."""
+app), writing downscaled, time-stamped frames into the video ring and reconnecting with back-off.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ class CameraCapture:
         self._device = parse_camera_device(device)
         self._width = width
         self._period = 1.0 / fps
-        self._on_event = on_event or (lambda e: None)
+        self.on_event = on_event or (lambda e: None)  # replaceable: a host may route events elsewhere
         self._backoff = backoff or Backoff(initial_s=0.5, max_s=10.0)
         self.status = DeviceStatus.STOPPED
         self.frames = 0
@@ -43,7 +44,7 @@ class CameraCapture:
     def _emit(self, status: DeviceStatus, message: str) -> None:
         self.status = status
         log.info("camera %s: %s", status.value, message)
-        self._on_event(DeviceEvent(t_ns=time.monotonic_ns(), device="camera", status=status, message=message))
+        self.on_event(DeviceEvent(t_ns=time.monotonic_ns(), device="camera", status=status, message=message))
 
     def run(self, stop: threading.Event) -> None:
         """Capture until ``stop`` is set."""

@@ -27,8 +27,8 @@ class AudioDevice:
 
 def refresh_portaudio() -> None:
     """Make PortAudio re-scan devices (it caches the list from initialisation)."""
-    sd._terminate()  # noqa: SLF001 - sounddevice exposes no public re-scan
-    sd._initialize()  # noqa: SLF001
+    sd._terminate()
+    sd._initialize()
 
 
 def list_audio_devices() -> list[AudioDevice]:

@@ -1,8 +1,10 @@
 """Microphone capture through sounddevice: the callback only copies into the ring; a supervisor thread
-reopens the device with back-off when it fails or goes silent (unplugged, sound server restarted)."""
+reopens the device with back-off when it fails or goes silent (unplugged, sound server restarted).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -95,7 +97,7 @@ class MicCapture:
         while not self._stop.is_set():
             try:
                 stream = self._open()
-            except Exception as exc:  # noqa: BLE001 - any device error means: wait and retry
+            except Exception as exc:
                 if not has_devices("input"):
                     # PortAudio lists devices once, at start-up: a sound server or USB mic that came
                     # (back) later is only seen after a re-scan.
@@ -115,16 +117,13 @@ class MicCapture:
 
 def _close_quietly(stream: sd.InputStream | sd.OutputStream) -> None:
     """Abort and close a stream whose device may already be gone, in a thread so a hung driver cannot
-    stall the supervisor."""
+    stall the supervisor.
+    """
     def close() -> None:
-        try:
+        with contextlib.suppress(Exception):  # the device is gone; nothing to save
             stream.abort()
-        except Exception:  # noqa: BLE001, S110 - the device is gone; nothing to save
-            pass
-        try:
+        with contextlib.suppress(Exception):
             stream.close()
-        except Exception:  # noqa: BLE001, S110
-            pass
     t = threading.Thread(target=close, name="close-stream", daemon=True)
     t.start()
     t.join(timeout=2)

@@ -8,9 +8,10 @@ import threading
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
+from app.capture.camera import CameraCapture
 from app.config import Settings
-from app.core.frames import Decision, DeviceEvent
 from app.live import LiveSession
+from app.ui.camera_thread import CameraThread
 from app.ui.main_window import MainWindow
 
 
@@ -23,14 +24,15 @@ class SessionWorker(QObject):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
-        self._settings = settings
         self._stop = threading.Event()
+        # Built here (no device opens until run) so the camera thread can share its ring.
+        self.session = LiveSession(settings, on_decision=self.decision.emit,
+                                   on_device_event=self.device_event.emit)
 
     @Slot()
     def run(self) -> None:
         """Blocking; returns when ``stop`` is called."""
-        session = LiveSession(self._settings, on_decision=self.decision.emit, on_device_event=self.device_event.emit)
-        session.run(self._stop)
+        self.session.run(self._stop)
         self.finished.emit()
 
     def stop(self) -> None:
@@ -65,5 +67,11 @@ def run_gui(settings: Settings, argv: list[str] | None = None) -> int:
     thread = SessionThread(worker)
     qapp.aboutToQuit.connect(thread.shutdown)
     thread.start()
+    if settings.camera.enabled:
+        cam = settings.camera
+        camera = CameraThread(CameraCapture(worker.session.ring.video, cam.device, width=cam.width, fps=cam.fps))
+        camera.device_event.connect(window.show_device_event)
+        qapp.aboutToQuit.connect(camera.shutdown)
+        camera.start()
     window.show()
     return int(qapp.exec())

@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--fast", action="store_true", help="virtual clock: faster than real time, same decisions")
     sub.add_parser("demo", help="a headless session on the bundled sample, printed as it goes")
     sub.add_parser("devices", help="list microphones, speakers and cameras")
+    sub.add_parser("self-test", help="load every model, run a short session, report; exit 0 or 1")
     bench = sub.add_parser("bench", help="measure speed and cost of each component")
     bench.add_argument("--json", action="store_true", help="print one JSON document")
     bench.add_argument("--only", nargs="*", help="components to measure (default: all)")
@@ -135,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_demo(settings)
     if command == "devices":
         return _cmd_devices()
+    if command == "self-test":
+        from app.selftest import run_self_test
+
+        return 0 if run_self_test(settings) else 1
     if command == "bench":
         return _cmd_bench(args, settings)
     return _cmd_gui(settings)

@@ -129,3 +129,15 @@ def test_microphone_loss_is_reported_and_capture_resumes_without_restart(pulse):
     first_lost = statuses.index(DeviceStatus.LOST)
     assert DeviceStatus.RUNNING in statuses[first_lost:]
     assert (ring.time_of(ring.written - 1) or 0) > time.monotonic_ns() - 2 * NS_PER_S
+
+
+def test_devices_are_chosen_by_name_and_a_wrong_name_says_what_exists(pulse):
+    from app.capture.devices import DeviceNotFoundError, find_audio_device, list_audio_devices
+
+    names = [d.name for d in list_audio_devices()]
+    assert "pulse" in names
+    assert find_audio_device("PULSE", "input") == names.index("pulse")
+    assert find_audio_device("default", "output") is None
+    with pytest.raises(DeviceNotFoundError) as info:
+        find_audio_device("Studio Mic 3000", "input")
+    assert "'pulse'" in str(info.value) and "audio.input_device" in str(info.value)

@@ -136,3 +136,9 @@ def test_cli_version_and_bench_json():
     doc = json.loads(proc.stdout)
     assert doc["scheduler"]["ticks"] == 300 and doc["scheduler"]["deadline_misses"] == 0
     assert doc["ring"]["write_block_us"] > 0
+
+
+def test_self_test_passes_and_reports_each_check():
+    proc = subprocess.run([sys.executable, "-m", "app", "self-test"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "[ok] headless session" in proc.stdout and "self-test passed" in proc.stdout

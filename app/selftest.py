@@ -1,0 +1,70 @@
+"""``tandem self-test``: proves an installation works: every model loads and a headless session on the
+bundled sample produces sensible output. Prints a short report; exit code 0 or 1."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import soundfile as sf
+
+from app.config import Settings
+from app.paths import assets_dir
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One line of the report."""
+
+    name: str
+    ok: bool
+    detail: str
+    seconds: float
+
+
+def check_session(settings: Settings) -> str:
+    """Run the bundled sample headless (fast) and check the three outputs."""
+    from app.session import run_headless
+
+    sample = assets_dir() / "sample" / "demo.wav"
+    with tempfile.TemporaryDirectory(prefix="tandem-selftest-") as tmp:
+        out = Path(tmp)
+        result = run_headless(settings, sample, out, fast=True)
+        info_in, info_out = sf.info(str(sample)), sf.info(str(out / "output.wav"))
+        if info_out.samplerate != 16000 or info_out.frames != round(info_in.frames * 16000 / info_in.samplerate):
+            raise AssertionError(f"output.wav is {info_out.frames} samples at {info_out.samplerate} Hz, "
+                                 f"not as long as the input")
+        events = (out / "events.jsonl").read_text(encoding="utf-8").splitlines()
+        if len(events) != result.timing["ticks"] or not events:
+            raise AssertionError("events.jsonl does not have one line per micro-turn")
+        json.loads((out / "transcript.json").read_text(encoding="utf-8"))
+    takes = sum(1 for d in result.decisions if d["decision"] == "take_turn")
+    if takes == 0:
+        raise AssertionError("the assistant never took the turn on the sample")
+    return f"{result.duration_s:.1f} s sample, {len(events)} micro-turns, replied {takes}x"
+
+
+def checks(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
+    """Every check, by name, in the order they run."""
+    return [("headless session", lambda: check_session(settings))]
+
+
+def run_self_test(settings: Settings, print_fn: Callable[[str], None] = print) -> bool:
+    """Run all checks, print one line each and a verdict; True when all passed."""
+    results = []
+    for name, fn in checks(settings):
+        t0 = time.perf_counter()
+        try:
+            detail, ok = fn(), True
+        except Exception as exc:  # noqa: BLE001 - a failed check is reported, then the others run
+            detail, ok = f"{type(exc).__name__}: {exc}", False
+        r = CheckResult(name, ok, detail, time.perf_counter() - t0)
+        results.append(r)
+        print_fn(f"[{'ok' if ok else 'FAIL'}] {name} ({r.seconds:.2f} s): {detail}")
+    passed = all(r.ok for r in results)
+    print_fn("self-test passed" if passed else "self-test FAILED")
+    return passed

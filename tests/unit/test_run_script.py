@@ -1,0 +1,28 @@
+import os
+import subprocess
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.slow
+def test_make_run_without_a_display_runs_the_headless_demo():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    proc = subprocess.run(["bash", "scripts/run.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "No display found" in proc.stdout
+    assert "decided: take_turn" in proc.stdout
+    assert "The assistant replied 2 time(s)" in proc.stdout
+
+
+def test_real_video_frames_have_the_expected_shape(shared_data):
+    from app.capture.files import FileCamera
+    from app.core.ring import VideoRing
+
+    ring = VideoRing(8)
+    cam = FileCamera(shared_data / "video" / "minicpmo-demo.mp4", ring, t0_ns=0, width=320)
+    cam.pump(2_000_000_000)
+    cam.close()
+    frame = ring.latest()
+    assert cam.frames > 10 and frame is not None and frame.image.shape[1] == 320

@@ -79,7 +79,7 @@ def _cmd_devices() -> int:
 
     try:
         devices = list_audio_devices()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - report, never crash listing devices
         print(f"Audio devices unavailable: {exc}")
         devices = []
     print("Microphones:")

@@ -86,6 +86,6 @@ def run_bench(settings: Settings, only: list[str] | None = None,
             progress(key)
         try:
             doc[key] = fn()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - one broken component must not hide the others
             doc[key] = {"error": f"{type(exc).__name__}: {exc}"}
     return doc

@@ -45,7 +45,7 @@ class LiveSession:
             speaker = SpeakerOutput(self.playback, self.settings.audio.output_device,
                                     sample_rate=SAMPLE_RATE, block_ms=self.settings.audio.block_ms)
             speaker.start()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - no speaker: keep listening, say why
             self._on_device_event(DeviceEvent(t_ns=MonotonicClock().now_ns(), device="speaker",
                                               status=DeviceStatus.LOST,
                                               message=f"cannot open speaker ({exc}); replies are muted"))

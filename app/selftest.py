@@ -1,5 +1,6 @@
 """``tandem self-test``: proves an installation works: every model loads and a headless session on the
-bundled sample produces sensible output. Prints a short report; exit code 0 or 1."""
+bundled sample produces sensible output. Prints a short report; exit code 0 or 1.
+"""
 
 from __future__ import annotations
 

@@ -97,7 +97,7 @@ class MicCapture:
         while not self._stop.is_set():
             try:
                 stream = self._open()
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - any device error means: wait and retry
                 if not has_devices("input"):
                     # PortAudio lists devices once, at start-up: a sound server or USB mic that came
                     # (back) later is only seen after a re-scan.

@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="a headless session on the bundled sample, printed as it goes")
     sub.add_parser("devices", help="list microphones, speakers and cameras")
     sub.add_parser("self-test", help="load every model, run a short session, report; exit 0 or 1")
+    chat = sub.add_parser("chat", help="one text turn through the reasoning model")
+    chat.add_argument("text", nargs="+", help="what you would say")
+    chat.add_argument("--json", action="store_true", help="print reply, tool calls and panels as JSON")
+    chat.add_argument("--no-wait", action="store_true", help="do not wait for timers this request started")
     bench = sub.add_parser("bench", help="measure speed and cost of each component")
     bench.add_argument("--json", action="store_true", help="print one JSON document")
     bench.add_argument("--only", nargs="*", help="components to measure (default: all)")
@@ -111,6 +115,23 @@ def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from app.reasoning.chat import chat, wait_for_timers
+    from app.reasoning.tools.timers import TimerFired
+
+    options = settings.reasoning.as_dict()
+    out = chat(" ".join(args.text), settings=options)
+    print(json.dumps(out, indent=2, default=str) if args.json else out["reply"], flush=True)
+    if out["timers"] and not args.no_wait:
+        def fired(ev: TimerFired) -> None:
+            timer = ev.timer
+            print(json.dumps({"timer_fired": timer.label, "id": timer.id, "late_s": round(ev.late_s, 3)})
+                  if args.json else f"Timer '{timer.label}' ({timer.duration_s:g} s) is up.", flush=True)
+
+        wait_for_timers(settings=options, on_fire=fired)
+    return 0 if not out.get("error") else 1
+
+
 def _cmd_gui(settings: Settings) -> int:
     from app.ui.app import run_gui
 
@@ -136,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_demo(settings)
     if command == "devices":
         return _cmd_devices()
+    if command == "chat":
+        return _cmd_chat(args, settings)
     if command == "self-test":
         from app.selftest import run_self_test
 

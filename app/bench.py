@@ -71,7 +71,12 @@ def bench_scheduler(settings: Settings) -> dict[str, Any]:
 
 def components(settings: Settings) -> dict[str, Callable[[], dict[str, Any]]]:
     """Every benchmark by its key in the JSON document."""
-    return {"ring": bench_ring, "scheduler": lambda: bench_scheduler(settings)}
+    def reasoning() -> dict[str, Any]:
+        from app.reasoning.bench import bench
+
+        return bench(settings.reasoning.as_dict())
+
+    return {"ring": bench_ring, "scheduler": lambda: bench_scheduler(settings), "reasoning": reasoning}
 
 
 def run_bench(settings: Settings, only: list[str] | None = None,

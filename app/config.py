@@ -63,6 +63,62 @@ class UiSettings(_Section):
     theme: Literal["system", "light", "dark"] = "system"
 
 
+class EmbeddedLLMSettings(_Section):
+    """The embedded language model (llama.cpp)."""
+
+    model_path: str | None = None
+    n_threads: int = Field(0, ge=0, le=256)
+    n_ctx: int = Field(2048, ge=256, le=131072)
+
+
+class HttpLLMSettings(_Section):
+    """An OpenAI-compatible server; its API key lives in the OS keyring, never here."""
+
+    base_url: str = "http://127.0.0.1:11434/v1"
+    model: str = "llama3.2"
+    keyring_user: str | None = None
+    connect_timeout_s: float = Field(3.0, gt=0, le=120)
+    read_timeout_s: float = Field(60.0, gt=0, le=3600)
+    fallback_to_embedded: bool = True
+
+
+class McpServerSettings(_Section):
+    """One external tool server spoken to over MCP (stdio)."""
+
+    name: str
+    command: str
+    args: list[str] = []
+    env: dict[str, str] = {}
+    trusted: bool = False
+    timeout_s: float = Field(20.0, gt=0, le=600)
+
+
+class ToolSettings(_Section):
+    """Tools the reasoning model may call; each is off until configured."""
+
+    documents_dir: str | None = None
+    searxng_url: str | None = None
+    camera_index: int | None = None
+    mcp_servers: list[McpServerSettings] = []
+
+
+class ReasoningSettings(_Section):
+    """The background reasoning tier."""
+
+    backend: Literal["embedded", "http"] = "embedded"
+    notice_after_s: float = Field(1.0, gt=0, le=30)
+    model_timeout_s: float = Field(120.0, gt=0, le=3600)
+    embedded: EmbeddedLLMSettings = EmbeddedLLMSettings()
+    http: HttpLLMSettings = HttpLLMSettings()
+    tools: ToolSettings = ToolSettings()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The plain dict the reasoning tier takes, with the user's data folder filled in."""
+        from app.paths import data_dir
+
+        return {**self.model_dump(mode="json"), "data_dir": str(data_dir())}
+
+
 class LoggingSettings(_Section):
     """Diagnostics."""
 
@@ -76,6 +132,7 @@ class Settings(_Section):
     audio: AudioSettings = AudioSettings()
     camera: CameraSettings = CameraSettings()
     interaction: InteractionSettings = InteractionSettings()
+    reasoning: ReasoningSettings = ReasoningSettings()
     ui: UiSettings = UiSettings()
     logging: LoggingSettings = LoggingSettings()
 

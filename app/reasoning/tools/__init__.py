@@ -1,0 +1,1 @@
+"""Tools the reasoning tier can call; each module holds one tool family."""

@@ -1,0 +1,81 @@
+"""The deterministic intent layer and the context package."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.reasoning.clock import VirtualClock
+from app.reasoning.context import Conversation, TaskNote, TimerNote
+from app.reasoning.intents import detect, parse_duration
+from app.reasoning.routing import select_tools
+
+
+@pytest.mark.parametrize("text, name, args", [
+    ("set a timer for 3 seconds", "set_timer", {"seconds": 3.0}),
+    ("Set a timer for three seconds.", "set_timer", {"seconds": 3.0}),
+    ("remind me in 5 minutes to call mum", "set_timer", {"seconds": 300.0, "label": "call mum"}),
+    ("timer for two minutes and 30 seconds", "set_timer", {"seconds": 150.0}),
+    ("set an alarm for 7:30 pm", "set_alarm", {"hour": 19, "minute": 30}),
+    ("what time is it", "get_time", {}),
+    ("what is 2 to the power of 10", "calculate", {"expression": "2**10"}),
+    ("what's twelve times seven", "calculate", {"expression": "12*7"}),
+    ("note that the car is on level 3", "add_note", {"text": "the car is on level 3"}),
+    ("cancel the timer", "cancel_timers", {}),
+])
+def test_tool_intents(text: str, name: str, args: dict) -> None:
+    intent = detect(text)
+    assert intent is not None and intent.kind == "tool" and intent.tool_call is not None
+    assert intent.tool_call.name == name
+    assert intent.tool_call.arguments == args
+
+
+@pytest.mark.parametrize("text, kind", [("never mind", "retract"), ("Stop that.", "retract"),
+                                        ("forget it", "retract"), ("stop", "stop_speech")])
+def test_control_intents(text: str, kind: str) -> None:
+    intent = detect(text)
+    assert intent is not None and intent.kind == kind
+
+
+@pytest.mark.parametrize("text", ["what is the capital of France", "tell me a joke",
+                                  "show me a table of the planets and their moons", "what is love", ""])
+def test_no_intent_goes_to_model(text: str) -> None:
+    assert detect(text) is None
+
+
+def test_parse_duration() -> None:
+    assert parse_duration("in half an hour") == 1800
+    assert parse_duration("for 1 hour and 5 minutes") == 3900
+    assert parse_duration("no time here") is None
+
+
+def test_tool_selection_per_turn() -> None:
+    avail = {"show_panel", "search_notes", "search_documents", "web_search", "set_timer"}
+    assert select_tools("show me a table of the planets and their moons", avail) == ("show_panel",)
+    assert select_tools("what did I note about the dentist", avail) == ("search_notes",)
+    assert select_tools("find the budget in my documents", avail) == ("search_documents",)
+    assert select_tools("tell me a joke", avail) == ()
+
+
+def test_context_package_renders_everything() -> None:
+    clock = VirtualClock()
+    conv = Conversation(clock)
+    conv.add_user("tell me about the moon")
+    clock.advance(2)
+    conv.add_assistant("The moon is about 384,000 km away and it formed", heard="The moon is about")
+    conv.observe("a person is holding a mug")
+    clock.advance(1)
+    conv.add_user("wait, how far?")
+    pkg = conv.build((TaskNote("task1", "look up moon facts", "running"),),
+                     (TimerNote("t1", "tea", clock.now() + timedelta(seconds=90)),))
+    msgs = pkg.to_messages()
+    assert [m.role for m in msgs] == ["system", "user", "assistant", "user"]
+    system = msgs[0].content
+    assert "12:00:03" in system  # the current time
+    assert "holding a mug" in system and "task1 (running)" in system and "rings in 90 s" in system
+    assert msgs[2].content.startswith("The moon is about [cut off")
+    assert "384,000" not in msgs[2].content  # the unheard rest is not presented as said
+    assert pkg.turns[1].interrupted and not pkg.turns[0].interrupted
+    conv.mark_heard("The moon is about 384,000 km away and it formed")
+    assert not conv.build().turns[1].interrupted

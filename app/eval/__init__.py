@@ -1,0 +1,1 @@
+"""Evaluation in Full-Duplex-Bench format: item discovery, scoring, reports."""

@@ -1,0 +1,120 @@
+"""Scores with Full-Duplex-Bench's definitions, from the output's word timings and its audio.
+
+Takeover (TO): the output's transcript is non-empty and lasts at least 1 s or has more than 3 words.
+Backchannel: an output speech segment under 1 s with at most 2 words.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+TURN_DURATION_S = 1.0
+TURN_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognized output word with its start and end in seconds."""
+
+    text: str
+    start: float
+    end: float
+
+
+def takeover(words: Sequence[Word]) -> bool:
+    """Benchmark TO: any words, lasting >= 1 s or more than 3 of them."""
+    if not words:
+        return False
+    return words[-1].end - words[0].start >= TURN_DURATION_S or len(words) > TURN_WORDS
+
+
+def smooth_turn(words: Sequence[Word], turn_end: float) -> tuple[bool, float | None]:
+    """(TO, latency): latency is the first output word's start minus the user's turn end, floored at 0."""
+    to = takeover(words)
+    return to, (max(0.0, words[0].start - turn_end) if to else None)
+
+
+def speech_segments(audio: np.ndarray, sr: int, *, threshold_db: float = -45.0, frame_s: float = 0.02,
+                    min_gap_s: float = 0.3) -> list[tuple[float, float]]:
+    """Where the output audio is non-silent, as (start, end) seconds; gaps shorter than ``min_gap_s`` merge."""
+    hop = max(1, int(sr * frame_s))
+    n = len(audio) // hop
+    if n == 0:
+        return []
+    frames = audio[: n * hop].reshape(n, hop).astype(np.float64)
+    level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    active = level > threshold_db
+    segs: list[tuple[float, float]] = []
+    start = None
+    for i, a in enumerate(active):
+        if a and start is None:
+            start = i
+        elif not a and start is not None:
+            segs.append((start * frame_s, i * frame_s))
+            start = None
+    if start is not None:
+        segs.append((start * frame_s, n * frame_s))
+    merged: list[tuple[float, float]] = []
+    for s, e in segs:
+        if merged and s - merged[-1][1] < min_gap_s:
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def stop_time(segments: Sequence[tuple[float, float]], t: float) -> float | None:
+    """When output that was playing at ``t`` stopped (None if nothing was playing at ``t``)."""
+    for s, e in segments:
+        if s <= t < e:
+            return e
+    return None
+
+
+def interruption(words: Sequence[Word], segments: Sequence[tuple[float, float]], start: float,
+                 end: float) -> dict[str, float | bool | None]:
+    """TO after the interruption, stop latency (our audio stops - user starts) and response latency
+    (our first word after the interruption ends - its end).
+    """
+    after = [w for w in words if w.start >= end]
+    stopped = stop_time(segments, start)
+    to = takeover(after)
+    return {
+        "takeover": to,
+        "stop_latency": None if stopped is None else max(0.0, stopped - start),
+        "response_latency": max(0.0, after[0].start - end) if to else None,
+    }
+
+
+def backchannels(words: Sequence[Word], segments: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Output segments that count as backchannels: under 1 s with at most 2 words."""
+    found = []
+    for s, e in segments:
+        inside = [w for w in words if w.start < e and w.end > s]
+        if e - s < TURN_DURATION_S and len(inside) <= 2:
+            found.append((s, e))
+    return found
+
+
+def keeps_floor(words: Sequence[Word], segments: Sequence[tuple[float, float]], start: float,
+                end: float) -> dict[str, bool]:
+    """For overlap the assistant should ignore: it did not stop speaking at ``start`` and did not take a
+    new turn after ``end``.
+    """
+    was_speaking = any(s <= start < e for s, e in segments)
+    stopped = was_speaking and (stop_time(segments, start) or 0.0) < end + 0.3
+    new_turn = any(s >= end for s, _ in segments) and takeover([w for w in words if w.start >= end])
+    # Continuing the same reply through the overlap is not a new turn.
+    continued = any(s <= start and e > end for s, e in segments)
+    return {"stopped": bool(stopped), "took_over": bool(new_turn and not continued),
+            "kept_floor": not stopped and not (new_turn and not continued)}
+
+
+def median(values: Sequence[float | None]) -> float | None:
+    """Median of the values that exist; None when there are none."""
+    vals = [v for v in values if v is not None]
+    return statistics.median(vals) if vals else None

@@ -60,6 +60,9 @@ class UiSettings(_Section):
     """The desktop window."""
 
     hotkey: str = "ctrl+alt+space"
+    push_to_talk_hotkey: str = "ctrl+alt+p"
+    mute_camera_hotkey: str = "ctrl+alt+c"
+    interjections_per_minute: int = Field(3, ge=0, le=60)
     theme: Literal["system", "light", "dark"] = "system"
 
 

@@ -21,7 +21,7 @@ mkdir -p "$stage/DEBIAN" "$stage/opt/tandem" "$stage/usr/bin" "$stage/usr/share/
 cp -a build/dist/tandem/. "$stage/opt/tandem/"
 ln -s /opt/tandem/tandem "$stage/usr/bin/tandem"
 cp installers/linux/tandem.desktop "$stage/usr/share/applications/tandem.desktop"
-cp installers/linux/tandem.png "$stage/usr/share/icons/hicolor/256x256/apps/tandem.png"
+cp assets/icons/tandem.png "$stage/usr/share/icons/hicolor/256x256/apps/tandem.png"
 cp LICENSE "$stage/usr/share/doc/tandem/copyright"
 cp build/THIRD_PARTY_LICENSES.txt "$stage/usr/share/doc/tandem/THIRD_PARTY_LICENSES.txt"
 size_kb=$(du -sk "$stage" | cut -f1)

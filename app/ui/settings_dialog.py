@@ -1,0 +1,255 @@
+"""The settings dialog: devices by name with a live mic test, interaction knobs, theme and hotkey.
+
+Saving validates exactly as start-up does (``load_settings``), so a bad value shows the same message
+inline and nothing is written.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import ConfigError, Settings, load_settings, save_settings
+from app.ui.hotkeys import parse_hotkey
+from app.ui.mic_test import MicLevelTest
+from app.ui.states import level_percent
+
+THEMES = ("system", "light", "dark")
+EXTRA_HOTKEYS = {"push_to_talk_hotkey": "Push-to-talk (hold)", "mute_camera_hotkey": "Camera on/off"}
+
+
+def _default_audio_devices() -> list[Any]:
+    from app.capture.devices import list_audio_devices
+
+    return list_audio_devices()
+
+
+def _default_cameras() -> list[str]:
+    from app.capture.devices import list_cameras
+
+    return list_cameras()
+
+
+def _combo(values: list[str], current: str, parent: QWidget) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.setEditable(True)  # names may be typed: a device that is unplugged now
+    items = ["default", *[v for v in values if v != "default"]]
+    if current not in items:
+        items.append(current)
+    combo.addItems(items)
+    combo.setCurrentText(current)
+    return combo
+
+
+class SettingsDialog(QDialog):
+    """Edits the user's settings file; emits ``settings_changed`` with the new Settings once saved."""
+
+    settings_changed = Signal(object)
+
+    def __init__(self, settings: Settings, path: Path | None = None, parent: QWidget | None = None, *,
+                 audio_devices: Callable[[], list[Any]] | None = None,
+                 cameras: Callable[[], list[str]] | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Tandem settings")
+        self.settings = settings
+        self.path = path
+        self.saved_path: Path | None = None
+        inputs, outputs, device_error = self._audio_names(audio_devices or _default_audio_devices)
+        try:
+            camera_names = list((cameras or _default_cameras)())
+        except Exception:  # noqa: BLE001 - a missing camera stack still lets the user type a name
+            camera_names = []
+        layout = QVBoxLayout(self)
+
+        devices = QGroupBox("Devices", self)
+        form = QFormLayout(devices)
+        self.input_combo = _combo(inputs, settings.audio.input_device, devices)
+        self.output_combo = _combo(outputs, settings.audio.output_device, devices)
+        self.camera_enabled = QCheckBox("Let Tandem use the camera", devices)
+        self.camera_enabled.setChecked(settings.camera.enabled)
+        self.camera_combo = _combo(camera_names, settings.camera.device, devices)
+        mic_row = QHBoxLayout()
+        self.test_button = QPushButton("Test microphone", devices)
+        self.test_button.setCheckable(True)
+        self.test_button.toggled.connect(self._toggle_test)
+        self.test_meter = QProgressBar(devices)
+        self.test_meter.setRange(0, 100)
+        self.test_meter.setTextVisible(False)
+        mic_row.addWidget(self.test_button)
+        mic_row.addWidget(self.test_meter, 1)
+        self.device_note = QLabel(device_error, devices)
+        self.device_note.setWordWrap(True)
+        self.device_note.setStyleSheet("color: #b71c1c;")
+        self.device_note.setVisible(bool(device_error))
+        form.addRow("Microphone", self.input_combo)
+        form.addRow("", mic_row)
+        form.addRow("Speaker", self.output_combo)
+        form.addRow("", self.camera_enabled)
+        form.addRow("Camera", self.camera_combo)
+        form.addRow(self.device_note)
+        layout.addWidget(devices)
+
+        knobs = QGroupBox("Conversation", self)
+        kform = QFormLayout(knobs)
+        self.patience_spin = QDoubleSpinBox(knobs)
+        self.patience_spin.setRange(0.0, 60.0)  # the validator, not the widget, explains the allowed range
+        self.patience_spin.setSingleStep(0.1)
+        self.patience_spin.setSuffix(" s")
+        self.patience_spin.setValue(settings.interaction.patience_s)
+        self.patience_spin.setToolTip("How long Tandem waits through your silence before it replies (0.2-5 s)")
+        self.threshold_spin = QDoubleSpinBox(knobs)
+        self.threshold_spin.setRange(-120.0, 20.0)
+        self.threshold_spin.setSuffix(" dBFS")
+        self.threshold_spin.setValue(settings.interaction.speech_threshold_db)
+        self.threshold_spin.setToolTip("Mic level above which you count as speaking (-90 to 0)")
+        kform.addRow("Patience", self.patience_spin)
+        kform.addRow("Speech threshold", self.threshold_spin)
+        layout.addWidget(knobs)
+
+        look = QGroupBox("Window", self)
+        lform = QFormLayout(look)
+        self.theme_combo = QComboBox(look)
+        self.theme_combo.addItems(list(THEMES))
+        self.theme_combo.setCurrentText(settings.ui.theme)
+        self.hotkey_edit = QLineEdit(settings.ui.hotkey, look)
+        self.hotkey_edit.setToolTip("Shows the window and toggles listening, e.g. ctrl+alt+space")
+        lform.addRow("Theme", self.theme_combo)
+        lform.addRow("Hotkey", self.hotkey_edit)
+        self.extra_hotkeys: dict[str, QLineEdit] = {}
+        for key, label in EXTRA_HOTKEYS.items():
+            edit = QLineEdit(str(getattr(settings.ui, key)), look)
+            self.extra_hotkeys[key] = edit
+            lform.addRow(label, edit)
+        self.budget_spin = QSpinBox(look)
+        self.budget_spin.setRange(-1, 1000)
+        self.budget_spin.setValue(int(settings.ui.interjections_per_minute))
+        lform.addRow("Interjections per minute", self.budget_spin)
+        layout.addWidget(look)
+
+        self.error_label = QLabel("", self)
+        self.error_label.setObjectName("settingsError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b71c1c; font-weight: 600;")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self.mic_test = MicLevelTest(self)
+        self.mic_test.level.connect(self._show_level)
+        self.mic_test.failed.connect(self._test_failed)
+
+    @staticmethod
+    def _audio_names(provider: Callable[[], list[Any]]) -> tuple[list[str], list[str], str]:
+        try:
+            devices = list(provider())
+        except Exception as exc:  # noqa: BLE001 - no sound system: still editable by name
+            return [], [], f"Cannot list audio devices ({exc}); type a name or keep 'default'."
+        ins = [d.name for d in devices if getattr(d, "max_input_channels", 0) > 0]
+        outs = [d.name for d in devices if getattr(d, "max_output_channels", 0) > 0]
+        return ins, outs, ""
+
+    def candidate(self) -> dict[str, Any]:
+        """The settings as they would be saved, before validation."""
+        data = self.settings.model_dump(mode="json")
+        data["audio"]["input_device"] = self.input_combo.currentText().strip() or "default"
+        data["audio"]["output_device"] = self.output_combo.currentText().strip() or "default"
+        data["camera"]["enabled"] = self.camera_enabled.isChecked()
+        data["camera"]["device"] = self.camera_combo.currentText().strip() or "default"
+        data["interaction"]["patience_s"] = round(self.patience_spin.value(), 3)
+        data["interaction"]["speech_threshold_db"] = round(self.threshold_spin.value(), 2)
+        data["ui"]["theme"] = self.theme_combo.currentText()
+        data["ui"]["hotkey"] = self.hotkey_edit.text().strip()
+        for key, edit in self.extra_hotkeys.items():
+            data["ui"][key] = edit.text().strip()
+        data["ui"]["interjections_per_minute"] = self.budget_spin.value()
+        return data
+
+    def validate(self) -> Settings:
+        """The candidate as Settings, checked exactly as a settings file is at start-up; raises ConfigError."""
+        import yaml
+
+        from app.paths import config_path
+
+        data = self.candidate()
+        for key in ("hotkey", *self.extra_hotkeys):
+            try:
+                parse_hotkey(str(data["ui"][key]))
+            except ValueError as exc:
+                raise ConfigError(f"setting 'ui.{key}': {exc}.") from exc
+        target = self.path or config_path()
+        with tempfile.TemporaryDirectory(prefix="tandem-settings-") as tmp:
+            probe = Path(tmp) / target.name
+            probe.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+            try:
+                return load_settings(probe)
+            except ConfigError as exc:
+                raise ConfigError(str(exc).replace(str(probe), str(target))) from exc
+
+    def save(self) -> Settings | None:
+        """Validate and write; on a bad value show the message inline, write nothing, stay open."""
+        try:
+            new = self.validate()
+        except ConfigError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return None
+        self.error_label.hide()
+        self.saved_path = save_settings(new, self.path)
+        old, self.settings = self.settings, new
+        self.mic_test.stop()
+        if new != old:
+            self.settings_changed.emit(new)
+        self.accept()
+        return new
+
+    def _toggle_test(self, on: bool) -> None:
+        if on:
+            self.device_note.hide()
+            if not self.mic_test.start(self.input_combo.currentText().strip() or "default"):
+                self.test_button.setChecked(False)
+        else:
+            self.mic_test.stop()
+            self.test_meter.setValue(0)
+
+    def _show_level(self, db: float) -> None:
+        self.test_meter.setValue(level_percent(db))
+
+    def _test_failed(self, message: str) -> None:
+        self.device_note.setText(message)
+        self.device_note.show()
+
+    def done(self, result: int) -> None:
+        """Close the mic test with the dialog."""
+        self.mic_test.stop()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Close the mic test with the dialog."""
+        self.mic_test.stop()
+        super().closeEvent(event)

@@ -1,0 +1,122 @@
+import pytest
+
+from app.capture.devices import AudioDevice
+from app.config import Settings, load_settings
+from app.ui.settings_dialog import SettingsDialog
+
+
+def devices():
+    return [AudioDevice(0, "USB Headset Mic", "ALSA", 1, 0, 48000.0),
+            AudioDevice(1, "Built-in Speakers", "ALSA", 0, 2, 48000.0),
+            AudioDevice(2, "pulse", "ALSA", 32, 32, 44100.0)]
+
+
+def make(qtbot, tmp_path, settings=None):
+    dlg = SettingsDialog(settings or Settings(), tmp_path / "config.yaml", audio_devices=devices,
+                         cameras=lambda: ["/dev/video0"])
+    qtbot.addWidget(dlg)
+    return dlg
+
+
+def test_devices_are_listed_by_name(qtbot, tmp_path):
+    dlg = make(qtbot, tmp_path)
+    ins = [dlg.input_combo.itemText(i) for i in range(dlg.input_combo.count())]
+    outs = [dlg.output_combo.itemText(i) for i in range(dlg.output_combo.count())]
+    cams = [dlg.camera_combo.itemText(i) for i in range(dlg.camera_combo.count())]
+    assert ins == ["default", "USB Headset Mic", "pulse"]
+    assert outs == ["default", "Built-in Speakers", "pulse"]
+    assert cams == ["default", "/dev/video0"]
+
+
+def test_settings_round_trip_through_the_users_yaml(qtbot, tmp_path):
+    dlg = make(qtbot, tmp_path)
+    dlg.input_combo.setCurrentText("USB Headset")
+    dlg.output_combo.setCurrentText("Built-in Speakers")
+    dlg.camera_enabled.setChecked(True)
+    dlg.camera_combo.setCurrentText("/dev/video0")
+    dlg.patience_spin.setValue(1.5)
+    dlg.threshold_spin.setValue(-35)
+    dlg.theme_combo.setCurrentText("dark")
+    dlg.hotkey_edit.setText("ctrl+shift+t")
+    with qtbot.waitSignal(dlg.settings_changed, timeout=1000) as sig:
+        dlg.buttons.button(dlg.buttons.StandardButton.Save).click()
+    assert dlg.result() == dlg.DialogCode.Accepted
+    loaded = load_settings(tmp_path / "config.yaml")
+    assert sig.args[0] == loaded
+    assert loaded.audio.input_device == "USB Headset" and loaded.audio.output_device == "Built-in Speakers"
+    assert loaded.camera.enabled and loaded.camera.device == "/dev/video0"
+    assert loaded.interaction.patience_s == 1.5 and loaded.interaction.speech_threshold_db == -35
+    assert loaded.ui.theme == "dark" and loaded.ui.hotkey == "ctrl+shift+t"
+    # reopened on the saved settings, the dialog shows them
+    again = make(qtbot, tmp_path, loaded)
+    assert again.patience_spin.value() == 1.5 and again.theme_combo.currentText() == "dark"
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("patience_spin", 0.1, "interaction.patience_s' expected a number >= 0.2, found 0.1"),
+    ("threshold_spin", 10, "interaction.speech_threshold_db' expected a number <= 0"),
+    ("hotkey_edit", "ctrl+alt+", "setting 'ui.hotkey'"),
+    ("hotkey_edit", "hyper+x", "unknown modifier 'hyper'"),
+])
+def test_a_bad_value_shows_the_error_inline_and_saves_nothing(qtbot, tmp_path, field, value, message):
+    target = tmp_path / "config.yaml"
+    target.write_text("ui:\n  theme: light\n")
+    before = target.read_text()
+    dlg = make(qtbot, tmp_path)
+    dlg.show()
+    widget = getattr(dlg, field)
+    if hasattr(widget, "setValue"):
+        widget.setValue(value)
+    else:
+        widget.setText(value)
+    changed = []
+    dlg.settings_changed.connect(changed.append)
+    assert dlg.save() is None
+    assert dlg.error_label.isVisible() and message in dlg.error_label.text()
+    if field != "hotkey_edit":
+        assert str(target) in dlg.error_label.text()  # names the user's file, not a scratch copy
+    assert target.read_text() == before and changed == [] and dlg.isVisible()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml"]
+
+
+@pytest.mark.audio
+def test_mic_test_shows_a_live_level_from_the_default_mic(qtbot, tmp_path, pulse):
+    import numpy as np
+    import soundfile as sf
+
+    wav = tmp_path / "tone.wav"
+    t = np.arange(16000 * 3) / 16000
+    sf.write(wav, 0.5 * np.sin(2 * np.pi * 440 * t), 16000)
+    dlg = make(qtbot, tmp_path)
+    dlg.input_combo.setCurrentText("default")
+    player = pulse.play(wav)
+    try:
+        dlg.test_button.click()
+        assert dlg.mic_test.running
+        qtbot.waitUntil(lambda: dlg.test_meter.value() > 50, timeout=5000)
+    finally:
+        player.kill()
+        player.wait()
+        dlg.test_button.click()
+    assert not dlg.mic_test.running and dlg.test_meter.value() == 0
+
+
+def test_mic_test_reports_a_missing_device(qtbot, tmp_path):
+    dlg = make(qtbot, tmp_path)
+    dlg.show()
+    dlg.input_combo.setCurrentText("No Such Microphone 123")
+    dlg.test_button.click()
+    assert not dlg.test_button.isChecked() and not dlg.mic_test.running
+    assert "No Such Microphone 123" in dlg.device_note.text() and dlg.device_note.isVisible()
+
+
+def test_extra_hotkeys_and_interjection_budget_round_trip(qtbot, tmp_path):
+    dlg = make(qtbot, tmp_path)
+    assert set(dlg.extra_hotkeys) == {"push_to_talk_hotkey", "mute_camera_hotkey"}
+    dlg.extra_hotkeys["push_to_talk_hotkey"].setText("ctrl+alt+t")
+    dlg.budget_spin.setValue(5)
+    data = dlg.candidate()
+    assert data["ui"]["push_to_talk_hotkey"] == "ctrl+alt+t" and data["ui"]["interjections_per_minute"] == 5
+    dlg.extra_hotkeys["mute_camera_hotkey"].setText("ctrl+nope+c")
+    assert dlg.save() is None and "ui.mute_camera_hotkey" in dlg.error_label.text()
+    assert not (tmp_path / "config.yaml").exists()

@@ -183,6 +183,7 @@ def test_pin_dismiss_and_copy(area, qtbot):
     mime = QApplication.clipboard().mimeData()
     assert mime.text().splitlines() == ["Moons", "Planet\tMoons", "Mars\t2", "Earth\t1"]
     assert json.loads(bytes(mime.data("application/json")))["surfaceId"] == "t"
+    QApplication.clipboard().clear()  # clipboard data still owned at interpreter exit crashes Qt offscreen
 
 
 def test_unpinned_panels_are_capped(area):

@@ -15,7 +15,7 @@ from app.reasoning.reasoner import Notice, Reasoner
 from app.reasoning.tasks import TaskManager
 from app.reasoning.tools.base import Confirm, Tool, ToolRunner
 from app.reasoning.tools.calculator import calculator_tool
-from app.reasoning.tools.camera import camera_tool
+from app.reasoning.tools.camera import FrameSource, camera_tool
 from app.reasoning.tools.documents import DocumentIndex, documents_tool
 from app.reasoning.tools.mcp_client import McpHub, McpServerConfig
 from app.reasoning.tools.notes import NotesStore, notes_tools
@@ -56,20 +56,24 @@ def make_backends(settings: dict[str, Any]) -> tuple[Backend, Backend | None]:
 
 
 def make_tools(settings: dict[str, Any], data_dir: Path, timers: TimerService, emit: Any,
-               confirm: Confirm | None = None) -> ToolRunner:
+               confirm: Confirm | None = None, frame_source: FrameSource | None = None) -> ToolRunner:
     """All tools, configured from the ``tools`` section of the settings."""
     cfg = settings.get("tools", {}) or {}
     docs_dir = cfg.get("documents_dir")
     index = DocumentIndex(data_dir, Path(docs_dir).expanduser()) if docs_dir else None
     tools: list[Tool] = [*timer_tools(timers), calculator_tool(), *notes_tools(NotesStore(data_dir)),
                          documents_tool(index), web_search_tool(cfg.get("searxng_url")),
-                         camera_tool(cfg.get("camera_index"), data_dir), panel_tool(emit)]
+                         camera_tool(cfg.get("camera_index"), data_dir, frame_source), panel_tool(emit)]
     return ToolRunner(tools, confirm=confirm)
 
 
 def build_worker(settings: dict[str, Any] | None = None, *, data_dir: Path | None = None,
-                 clock: Clock | None = None, confirm: Confirm | None = None) -> ReasoningWorker:
-    """Build a ready worker; the scheduler keeps it for the life of the app."""
+                 clock: Clock | None = None, confirm: Confirm | None = None,
+                 frame_source: FrameSource | None = None) -> ReasoningWorker:
+    """Build a ready worker; the scheduler keeps it for the life of the app.
+
+    ``frame_source`` gives the camera tool the newest captured frame (the app passes its video ring).
+    """
     settings = dict(settings or {})
     data_dir = Path(data_dir or settings.get("data_dir") or default_data_dir())
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -78,7 +82,7 @@ def build_worker(settings: dict[str, Any] | None = None, *, data_dir: Path | Non
 
     def factory(emit: Any) -> Reasoner:
         timers = TimerService(clock)
-        runner = make_tools(settings, data_dir, timers, emit, confirm)
+        runner = make_tools(settings, data_dir, timers, emit, confirm, frame_source)
         return Reasoner(backend, runner, timers, Conversation(clock), TaskManager(clock.monotonic),
                         fallback=fallback, notice_after_s=float(settings.get("notice_after_s", 1.0)),
                         model_timeout_s=float(settings.get("model_timeout_s", 120.0)), emit=emit)

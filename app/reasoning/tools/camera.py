@@ -1,7 +1,9 @@
-"""Camera snapshot with optional OCR.
+"""Camera snapshot with text recognition.
 
-OCR runs only when ``rapidocr_onnxruntime`` (which ships its ONNX models in the wheel) is installed;
-otherwise the tool returns the snapshot and says OCR is not available.
+OCR uses ``rapidocr`` (3.x ships its PP-OCR ONNX models inside the wheel and runs them on onnxruntime,
+so nothing is downloaded); where it is missing the tool returns the snapshot and says OCR is not
+available. In the app the frame comes from the capture ring (``frame_source``), so the tool never
+fights the camera thread for the device.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from app.reasoning.backend import ToolSpec
 from app.reasoning.tools.base import Tool
@@ -18,11 +23,15 @@ from app.reasoning.tools.base import Tool
 
 def ocr_available() -> bool:
     """True when a PyPI OCR package with bundled models is installed."""
-    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
+    return importlib.util.find_spec("rapidocr") is not None
 
 
-def _snapshot(camera_index: int | str, out_dir: Path) -> Path:
-    import cv2  # type: ignore[import-not-found]  # opencv-python-headless, owned by the vision package
+FrameSource = Callable[[], np.ndarray | None]
+"""Returns the newest camera frame (BGR) or None when the camera is off."""
+
+
+def _grab(camera_index: int | str) -> np.ndarray:
+    import cv2
 
     cap = cv2.VideoCapture(camera_index)
     try:
@@ -31,35 +40,51 @@ def _snapshot(camera_index: int | str, out_dir: Path) -> Path:
         cap.release()
     if not ok:
         raise RuntimeError(f"could not read a frame from camera {camera_index!r}")
+    return frame
+
+
+def _snapshot(frame: np.ndarray, out_dir: Path) -> Path:
+    import cv2
+
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"snapshot-{time.strftime('%Y%m%d-%H%M%S')}.png"
     cv2.imwrite(str(path), frame)
     return path
 
 
-def _ocr(path: Path) -> str:
-    from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-not-found]
-
-    result, _ = RapidOCR()(str(path))
-    return " ".join(str(r[1]) for r in result or [])
+_ENGINE: list[Any] = []  # the OCR engine loads once per process (about half a second)
 
 
-def camera_tool(camera_index: int | str | None, data_dir: Path) -> Tool:
-    """camera_snapshot: grabs a frame (reference usable in an Image panel) and reads text if OCR exists."""
+def read_text(path: Path) -> str:
+    """The text rapidocr finds in an image file, words joined by spaces ("" when none)."""
+    if not _ENGINE:
+        from rapidocr import RapidOCR
+
+        _ENGINE.append(RapidOCR())
+    result = _ENGINE[0](str(path))
+    return " ".join(str(t) for t in (result.txts or ()))
+
+
+def camera_tool(camera_index: int | str | None, data_dir: Path, frame_source: FrameSource | None = None) -> Tool:
+    """camera_snapshot: saves a frame (reference usable in an Image panel) and reads text if OCR exists."""
 
     async def handler(args: dict[str, Any]) -> dict[str, Any]:
-        if camera_index is None:
+        if frame_source is not None:
+            frame = frame_source()
+            if frame is None:
+                raise RuntimeError("the camera is off: turn it on to take a snapshot")
+        elif camera_index is not None:
+            frame = await asyncio.to_thread(_grab, camera_index)
+        else:
             raise RuntimeError("the camera is not configured: set tools.camera_index in the settings")
-        if importlib.util.find_spec("cv2") is None:
-            raise RuntimeError("camera snapshots are not available: OpenCV is not installed")
-        path = await asyncio.to_thread(_snapshot, camera_index, data_dir / "snapshots")
+        path = await asyncio.to_thread(_snapshot, frame, data_dir / "snapshots")
         out: dict[str, Any] = {"snapshot": f"snapshot://{path.name}", "path": str(path)}
         if args.get("read_text", True):
             if ocr_available():
-                out["text"] = await asyncio.to_thread(_ocr, path)
+                out["text"] = await asyncio.to_thread(read_text, path)
             else:
                 out["text"] = None
-                out["ocr"] = "not available: install rapidocr-onnxruntime to read text from the camera"
+                out["ocr"] = "not available: install rapidocr to read text from the camera"
         return out
 
     return Tool(ToolSpec("camera_snapshot", "Take a camera snapshot and read any text in it.",

@@ -26,6 +26,16 @@ def assets_dir() -> Path:
     raise FileNotFoundError("Tandem's assets folder is missing; reinstall Tandem.")
 
 
+def models_dir() -> Path:
+    """Models shipped with Tandem itself (interaction model, VAD): in the bundle or the source tree."""
+    if hasattr(sys, "_MEIPASS"):
+        return Path(sys._MEIPASS) / "models"  # noqa: SLF001 - PyInstaller's documented attribute
+    for c in (Path(__file__).resolve().parents[1] / "models", Path(sys.prefix) / "share" / APP_NAME / "models"):
+        if c.is_dir():
+            return c
+    raise FileNotFoundError("Tandem's models folder is missing; reinstall Tandem.")
+
+
 def config_path() -> Path:
     """The user's settings file (``TANDEM_CONFIG`` overrides the platform location)."""
     env = os.environ.get("TANDEM_CONFIG")

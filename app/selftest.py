@@ -49,9 +49,48 @@ def check_session(settings: Settings) -> str:
     return f"{result.duration_s:.1f} s sample, {len(events)} micro-turns, replied {takes}x"
 
 
+def check_reasoning_model(settings: Settings) -> str:
+    """Load the embedded language model and have it produce a few tokens."""
+    from app.reasoning.backend import Message, Request, collect
+    from app.reasoning.embedded_backend import EmbeddedBackend, find_model_path
+
+    emb = settings.reasoning.embedded
+    path = Path(emb.model_path) if emb.model_path else find_model_path()
+    backend = EmbeddedBackend(path, emb.n_threads or None, emb.n_ctx)
+    t0 = time.perf_counter()
+    backend.load()
+    load_s = time.perf_counter() - t0
+    comp = collect(backend, Request((Message("user", "Say hello."),), max_tokens=8, temperature=0.0))
+    if comp.error or not comp.text.strip():
+        raise AssertionError(f"the model produced no text ({comp.error})")
+    return f"{path.name} loaded in {load_s:.2f} s, replied {comp.text.strip()[:30]!r}"
+
+
+def check_ocr() -> str:
+    """Load the text recognizer and read a rendered word."""
+    import cv2
+    import numpy as np
+
+    from app.reasoning.tools.camera import read_text
+
+    img = np.full((120, 420, 3), 255, np.uint8)
+    cv2.putText(img, "Tandem 2026", (10, 80), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (0, 0, 0), 3)
+    with tempfile.TemporaryDirectory(prefix="tandem-selftest-") as tmp:
+        path = Path(tmp) / "ocr.png"
+        cv2.imwrite(str(path), img)
+        text = read_text(path)
+    if "tandem" not in text.lower():
+        raise AssertionError(f"read {text!r} instead of 'Tandem 2026'")
+    return f"read {text!r}"
+
+
 def checks(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
     """Every check, by name, in the order they run."""
-    return [("headless session", lambda: check_session(settings))]
+    return [
+        ("headless session", lambda: check_session(settings)),
+        ("reasoning model", lambda: check_reasoning_model(settings)),
+        ("text recognition", check_ocr),
+    ]
 
 
 def run_self_test(settings: Settings, print_fn: Callable[[str], None] = print) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -61,6 +62,7 @@ def read_text(path: Path) -> str:
         from rapidocr import RapidOCR
 
         _ENGINE.append(RapidOCR())
+        logging.getLogger("RapidOCR").setLevel(logging.WARNING)  # it logs every model file at INFO
     result = _ENGINE[0](str(path))
     return " ".join(str(t) for t in (result.txts or ()))
 

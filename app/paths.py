@@ -29,7 +29,7 @@ def assets_dir() -> Path:
 def models_dir() -> Path:
     """Models shipped with Tandem itself (interaction model, VAD): in the bundle or the source tree."""
     if hasattr(sys, "_MEIPASS"):
-        return Path(sys._MEIPASS) / "models"  # noqa: SLF001 - PyInstaller's documented attribute
+        return Path(sys._MEIPASS) / "models"  # PyInstaller sets _MEIPASS
     for c in (Path(__file__).resolve().parents[1] / "models", Path(sys.prefix) / "share" / APP_NAME / "models"):
         if c.is_dir():
             return c

@@ -65,13 +65,12 @@ class PlaybackQueue:
             while filled < n and self._queue:
                 utt = self._queue[0]
                 k = min(n - filled, len(utt.audio) - utt.pos)
-                out[filled:filled + k] = utt.audio[utt.pos:utt.pos + k]
+                out[filled : filled + k] = utt.audio[utt.pos : utt.pos + k]
                 utt.pos += k
                 filled += k
                 if utt.pos >= len(utt.audio):
                     self._queue.popleft()
-                    self._done.append(HeardSpan(t_ns, utt.uid, utt.pos, len(utt.audio), stopped=False,
-                                                text=utt.text))
+                    self._done.append(HeardSpan(t_ns, utt.uid, utt.pos, len(utt.audio), stopped=False, text=utt.text))
         out[filled:] = 0.0
         if self._self_ring is not None:
             self._self_ring.write(out, t_ns)

@@ -16,13 +16,21 @@ from app.speech.playback import PlaybackQueue
 class SpeakerOutput:
     """A sounddevice ``OutputStream`` whose callback renders the playback queue block by block."""
 
-    def __init__(self, playback: PlaybackQueue, device_name: str = "default", *, sample_rate: int = 16000,
-                 block_ms: int = 10) -> None:
+    def __init__(
+        self, playback: PlaybackQueue, device_name: str = "default", *, sample_rate: int = 16000, block_ms: int = 10
+    ) -> None:
         self._playback = playback
         self._block = sample_rate * block_ms // 1000
         index = find_audio_device(device_name, "output")
-        self._stream = sd.OutputStream(device=index, channels=1, samplerate=sample_rate, dtype="float32",
-                                       blocksize=self._block, latency="low", callback=self._callback)
+        self._stream = sd.OutputStream(
+            device=index,
+            channels=1,
+            samplerate=sample_rate,
+            dtype="float32",
+            blocksize=self._block,
+            latency="low",
+            callback=self._callback,
+        )
         self.blocks = 0
 
     def _callback(self, outdata: np.ndarray, frames: int, _time: Any, _status: sd.CallbackFlags) -> None:
@@ -49,8 +57,9 @@ class SpeakerOutput:
 class VirtualSpeaker:
     """Renders the playback queue into a growing buffer on the session's time axis (headless runs)."""
 
-    def __init__(self, playback: PlaybackQueue, t0_ns: int, total_samples: int, *, sample_rate: int = 16000,
-                 block_ms: int = 10) -> None:
+    def __init__(
+        self, playback: PlaybackQueue, t0_ns: int, total_samples: int, *, sample_rate: int = 16000, block_ms: int = 10
+    ) -> None:
         self._playback = playback
         self._t0 = t0_ns
         self._sr = sample_rate
@@ -63,5 +72,5 @@ class VirtualSpeaker:
         target = min(len(self.output), (until_ns - self._t0) * self._sr // NS_PER_S)
         while self._pos < target:
             n = min(self._block, target - self._pos)
-            self._playback.render(self.output[self._pos:self._pos + n], self._t0 + self._pos * NS_PER_S // self._sr)
+            self._playback.render(self.output[self._pos : self._pos + n], self._t0 + self._pos * NS_PER_S // self._sr)
             self._pos += n

@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure speed and cost of each component")
     bench.add_argument("--json", action="store_true", help="print one JSON document")
     bench.add_argument("--only", nargs="*", help="components to measure (default: all)")
+    bench.add_argument("--recordings", type=Path, help="folder of real speech recordings for per-file WER")
     return p
 
 
@@ -46,12 +47,13 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if args.mic_file is None or args.out_dir is None:
         print("tandem run --headless needs --mic-file IN.wav and --out-dir DIR", file=sys.stderr)
         return 2
-    from app.session import run_headless
+    from app.session import file_transcriber, run_headless
 
     if not args.mic_file.is_file():
         print(f"tandem: no such file {args.mic_file}", file=sys.stderr)
         return 2
-    result = run_headless(settings, args.mic_file, args.out_dir, camera_file=args.camera_file, fast=args.fast)
+    result = run_headless(settings, args.mic_file, args.out_dir, camera_file=args.camera_file, fast=args.fast,
+                          transcriber=file_transcriber(settings))
     t = result.timing
     print(f"{result.duration_s:.1f} s of input in {result.wall_s:.2f} s; {t['ticks']} ticks, compute p50 "
           f"{t['compute_ms_p50']} ms, p99 {t['compute_ms_p99']} ms, {t['deadline_misses']} deadline misses; "
@@ -60,12 +62,14 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_demo(settings: Settings) -> int:
-    from app.session import run_headless
+    from app.session import file_transcriber, run_headless
 
     sample = assets_dir() / "sample" / "demo.wav"
     with tempfile.TemporaryDirectory(prefix="tandem-demo-") as tmp:
-        result = run_headless(settings, sample, Path(tmp), fast=False)
+        result = run_headless(settings, sample, Path(tmp), fast=False, transcriber=file_transcriber(settings))
     print(f"Demo session on {sample.name} ({result.duration_s:.1f} s):")
+    user = result.transcript["user"] or {}
+    print(f"  heard: {user.get('text', '')!r}")
     last = None
     for d in result.decisions:
         key = (d["decision"], d["user_state"])
@@ -104,14 +108,15 @@ def _cmd_devices() -> int:
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from app.bench import run_bench
 
-    doc = run_bench(settings, args.only, progress=None if args.json else lambda k: print(f"measuring {k}…"))
+    doc = run_bench(settings, args.only, progress=None if args.json else lambda k: print(f"measuring {k}…"),
+                    recordings=args.recordings)
     if args.json:
         print(json.dumps(doc, indent=2))
     else:
         for key, figures in doc.items():
             print(f"{key}:")
             for k, v in figures.items():
-                print(f"  {k}: {v}")
+                print(f"  {k}: {json.dumps(v) if isinstance(v, dict | list) else v}")
     return 0
 
 

@@ -69,22 +69,37 @@ def bench_scheduler(settings: Settings) -> dict[str, Any]:
             "realtime_factor": round(result.wall_s / result.duration_s, 4), **result.timing}
 
 
-def components(settings: Settings) -> dict[str, Callable[[], dict[str, Any]]]:
+def default_recordings() -> Path | None:
+    """The development recordings folder beside a source checkout, if there is one."""
+    candidate = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"
+    return candidate if candidate.is_dir() else None
+
+
+def components(settings: Settings, recordings: Path | None = None) -> dict[str, Callable[[], dict[str, Any]]]:
     """Every benchmark by its key in the JSON document."""
+    def speech() -> dict[str, Any]:
+        from app.speech.bench import bench
+
+        return bench(recordings)
+
     def reasoning() -> dict[str, Any]:
         from app.reasoning.bench import bench
 
         return bench(settings.reasoning.as_dict())
 
-    return {"ring": bench_ring, "scheduler": lambda: bench_scheduler(settings), "reasoning": reasoning}
+    return {"ring": bench_ring, "scheduler": lambda: bench_scheduler(settings), "speech": speech,
+            "reasoning": reasoning}
 
 
 def run_bench(settings: Settings, only: list[str] | None = None,
-              progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Run the selected benchmarks (all by default); a failing one reports its error, not a crash."""
+              progress: Callable[[str], None] | None = None, recordings: Path | None = None) -> dict[str, Any]:
+    """Run the selected benchmarks (all by default); a failing one reports its error, not a crash.
+
+    ``recordings``: a folder of real speech (LJ Speech clips, asr-reference.wav) for per-file WER.
+    """
     doc: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                                        "python": platform.python_version()}}
-    for key, fn in components(settings).items():
+    for key, fn in components(settings, recordings or default_recordings()).items():
         if only and key not in only:
             continue
         if progress:

@@ -66,6 +66,15 @@ class UiSettings(_Section):
     theme: Literal["system", "light", "dark"] = "system"
 
 
+class SpeechSettings(_Section):
+    """Speech recognition and synthesis."""
+
+    asr_model: str = "tiny.en"
+    asr_threads: int = Field(2, ge=1, le=64)
+    voice: str = "en_US-joe-medium"
+    backchannels: list[str] = ["mm-hm", "yeah", "okay", "right"]
+
+
 class EmbeddedLLMSettings(_Section):
     """The embedded language model (llama.cpp)."""
 
@@ -135,6 +144,7 @@ class Settings(_Section):
     audio: AudioSettings = AudioSettings()
     camera: CameraSettings = CameraSettings()
     interaction: InteractionSettings = InteractionSettings()
+    speech: SpeechSettings = SpeechSettings()
     reasoning: ReasoningSettings = ReasoningSettings()
     ui: UiSettings = UiSettings()
     logging: LoggingSettings = LoggingSettings()

@@ -66,6 +66,29 @@ def check_reasoning_model(settings: Settings) -> str:
     return f"{path.name} loaded in {load_s:.2f} s, replied {comp.text.strip()[:30]!r}"
 
 
+def check_speech_models(settings: Settings) -> str:
+    """Load VAD, recognizer and voice; speak a sentence and recognize it again."""
+    import numpy as np
+
+    from app.speech.asr import StreamingTranscriber
+    from app.speech.tts import PiperTts
+    from app.speech.vad import SileroVad
+
+    t0 = time.perf_counter()
+    tts = PiperTts(settings.speech.voice)
+    audio, _ = tts.synthesize("Tandem is ready to talk.")
+    vad = SileroVad()
+    speech_frames = int(np.sum(vad.process(np.concatenate([np.zeros(8000, np.float32), audio])) > 0.5))
+    asr = StreamingTranscriber(settings.speech.asr_model, cpu_threads=settings.speech.asr_threads)
+    asr.feed(audio)
+    text = asr.finalize().text
+    if speech_frames == 0:
+        raise AssertionError("the voice activity detector heard no speech in synthesized speech")
+    if "ready" not in text.lower():
+        raise AssertionError(f"recognized {text!r} instead of 'Tandem is ready to talk.'")
+    return f"voice, VAD ({speech_frames} speech frames) and recognizer ({text!r}) in {time.perf_counter() - t0:.2f} s"
+
+
 def check_ocr() -> str:
     """Load the text recognizer and read a rendered word."""
     import cv2
@@ -88,6 +111,7 @@ def checks(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
     """Every check, by name, in the order they run."""
     return [
         ("headless session", lambda: check_session(settings)),
+        ("speech models", lambda: check_speech_models(settings)),
         ("reasoning model", lambda: check_reasoning_model(settings)),
         ("text recognition", check_ocr),
     ]

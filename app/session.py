@@ -50,6 +50,16 @@ def chime_responder(_t_ns: int) -> tuple[Any, str]:
     return chime(SAMPLE_RATE), "[chime]"
 
 
+def file_transcriber(settings: Settings) -> Transcriber:
+    """The user channel's transcript with word times, from the configured recognizer."""
+    def transcribe(path: Path) -> dict[str, Any]:
+        from app.speech.asr import transcribe_file
+
+        return transcribe_file(path, settings.speech.asr_model, settings.speech.asr_threads)
+
+    return transcribe
+
+
 def build_policy(settings: Settings) -> PlaceholderPolicy:
     """The floor policy the settings ask for."""
     s = settings.interaction

@@ -142,3 +142,20 @@ def test_self_test_passes_and_reports_each_check():
     proc = subprocess.run([sys.executable, "-m", "app", "self-test"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "[ok] headless session" in proc.stdout and "self-test passed" in proc.stdout
+
+
+@pytest.mark.slow
+def test_headless_run_transcribes_the_user_channel_with_word_times(tmp_path):
+    from app.session import file_transcriber
+
+    sample = assets_dir() / "sample" / "demo.wav"
+    run_headless(Settings(), sample, tmp_path, fast=True, transcriber=file_transcriber(Settings()))
+    user = json.loads((tmp_path / "transcript.json").read_text())["user"]
+    text = user["text"].lower()
+    assert "weather" in text and "timer" in text
+    words = user["words"]
+    assert len(words) >= 15
+    starts = [w["start"] for w in words]
+    assert starts == sorted(starts) and all(w["end"] >= w["start"] for w in words)
+    timer = next(w for w in words if "timer" in w["word"].lower())
+    assert 6.0 < timer["start"] < 11.0  # the second sentence starts after the 2 s pause at ~4.3 s

@@ -1,0 +1,287 @@
+"""Streaming speech recognition with faster-whisper, run off the caller's thread.
+
+`StreamingTranscriber` holds one utterance and re-transcribes it on each `partial()`, committing only
+the prefix that two successive hypotheses agree on (LocalAgreement-2). `AsrWorker` hosts it on a
+thread behind a request queue, so the 200 ms scheduler only posts requests and polls results.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.speech.audio import APP_RATE, read_wav
+from app.speech.models import whisper_model_path
+
+
+@dataclass(frozen=True)
+class Word:
+    """A recognized word with start/end seconds from the start of the utterance."""
+
+    text: str
+    start: float
+    end: float
+    probability: float = 1.0
+
+
+@dataclass(frozen=True)
+class PartialTranscript:
+    """A streaming hypothesis: `stable` words will not change, `unstable` may; `audio_s` is what it covers."""
+
+    stable: str
+    unstable: str
+    audio_s: float
+    t_ns: int
+
+    @property
+    def text(self) -> str:
+        """Stable and unstable words together."""
+        return f"{self.stable} {self.unstable}".strip()
+
+
+@dataclass(frozen=True)
+class FinalTranscript:
+    """The utterance's final text with word timestamps."""
+
+    text: str
+    words: tuple[Word, ...]
+    audio_s: float
+    t_ns: int
+
+
+def load_whisper(model: str | Path | None = None, cpu_threads: int = 2, compute_type: str = "int8") -> Any:
+    """Load a faster-whisper model by bundled name, cached name or folder; never downloads."""
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(whisper_model_path(model), device="cpu", cpu_threads=cpu_threads, compute_type=compute_type)
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"[^\w']", "", word.lower())
+
+
+def agreed_prefix(a: Sequence[str], b: Sequence[str]) -> int:
+    """Number of leading words two hypotheses share (compared without case and punctuation)."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if _norm(x) != _norm(y):
+            break
+        n += 1
+    return n
+
+
+class StreamingTranscriber:
+    """One utterance of streaming ASR with LocalAgreement-2 partials; not thread-safe (see AsrWorker).
+
+    `model` is a loaded WhisperModel (shared, loaded once) or a name/path/None to load one here.
+    """
+
+    def __init__(
+        self,
+        model: Any = None,
+        language: str = "en",
+        partial_beam_size: int = 1,
+        final_beam_size: int = 5,
+        cpu_threads: int = 2,
+        compute_type: str = "int8",
+    ) -> None:
+        if model is None or isinstance(model, (str, Path)):
+            model = load_whisper(model, cpu_threads, compute_type)
+        self.model: Any = model
+        self.language = language
+        self.partial_beam_size = partial_beam_size
+        self.final_beam_size = final_beam_size
+        self.reset()
+
+    def reset(self) -> None:
+        """Start a new utterance."""
+        self._chunks: list[np.ndarray] = []
+        self._samples = 0
+        self._previous: list[str] = []
+        self._stable: list[str] = []
+
+    @property
+    def audio_s(self) -> float:
+        """Seconds of audio in the current utterance."""
+        return self._samples / APP_RATE
+
+    def feed(self, chunk: np.ndarray) -> None:
+        """Append 16 kHz float audio to the utterance."""
+        arr = np.asarray(chunk, dtype=np.float32).reshape(-1)
+        self._chunks.append(arr)
+        self._samples += arr.size
+
+    def _buffer(self) -> np.ndarray:
+        if len(self._chunks) > 1:
+            self._chunks = [np.concatenate(self._chunks)]
+        return self._chunks[0] if self._chunks else np.zeros(0, np.float32)
+
+    def _decode(self, beam_size: int, word_timestamps: bool, prefix: str | None = None) -> list[Any]:
+        audio = self._buffer()
+        if audio.size < APP_RATE // 10:
+            return []
+        segments, _ = self.model.transcribe(
+            audio,
+            language=self.language,
+            beam_size=beam_size,
+            word_timestamps=word_timestamps,
+            without_timestamps=not word_timestamps,
+            condition_on_previous_text=False,
+            vad_filter=False,
+            prefix=prefix or None,
+        )
+        return list(segments)
+
+    def partial(self) -> PartialTranscript:
+        """Re-transcribe the utterance so far; grow the stable prefix where this and the last hypothesis agree.
+
+        The stable words are handed to the decoder as a forced prefix, so later hypotheses continue
+        them instead of rewriting them (LocalAgreement-2 over whole-buffer re-decoding).
+        """
+        stable_text = " ".join(self._stable)
+        text = " ".join(s.text for s in self._decode(self.partial_beam_size, False, stable_text))
+        words = [str(w) for w in text.split()]
+        if agreed_prefix(self._stable, words) < len(self._stable):  # decoders differ on echoing the prefix
+            words = self._stable + words
+        n = agreed_prefix(self._previous, words)
+        if n > len(self._stable):
+            self._stable = words[:n]
+        self._previous = words
+        return PartialTranscript(
+            " ".join(self._stable), " ".join(words[len(self._stable) :]), self.audio_s, time.monotonic_ns()
+        )
+
+    def finalize(self) -> FinalTranscript:
+        """Transcribe the whole utterance with word timestamps, then start a new one."""
+        segments = self._decode(self.final_beam_size, True)
+        words = tuple(
+            Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3))
+            for s in segments
+            for w in (s.words or [])
+        )
+        text = " ".join(s.text.strip() for s in segments).strip()
+        result = FinalTranscript(text, words, self.audio_s, time.monotonic_ns())
+        self.reset()
+        return result
+
+
+@dataclass(frozen=True)
+class _Request:
+    kind: str
+    audio: np.ndarray | None = None
+
+
+class AsrWorker:
+    """Hosts a StreamingTranscriber on its own thread: post audio and requests, poll results; never blocks.
+
+    Partial requests that pile up while a decode runs collapse into one (and into a final request
+    queued behind them), so a slow model falls behind gracefully instead of queueing stale work.
+    `model` is a loaded WhisperModel, or a name/path/None loaded on the worker thread.
+    """
+
+    def __init__(self, model: Any = None, cpu_threads: int = 2, **options: Any) -> None:
+        self._requests: queue.SimpleQueue[_Request] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue[PartialTranscript | FinalTranscript | Exception] = queue.SimpleQueue()
+        self._ready = threading.Event()
+        self._model = model
+        self._cpu_threads = cpu_threads
+        self._options = options
+        self._thread = threading.Thread(target=self._run, name="asr-worker", daemon=True)
+        self._thread.start()
+
+    def feed(self, chunk: np.ndarray) -> None:
+        """Queue 16 kHz audio for the current utterance."""
+        self._requests.put(_Request("audio", np.array(chunk, dtype=np.float32).reshape(-1)))
+
+    def request_partial(self) -> None:
+        """Ask for a new partial hypothesis (collapsed with any still pending)."""
+        self._requests.put(_Request("partial"))
+
+    def request_final(self) -> None:
+        """Ask for the final transcript of the current utterance, which then ends."""
+        self._requests.put(_Request("final"))
+
+    def reset(self) -> None:
+        """Drop the current utterance."""
+        self._requests.put(_Request("reset"))
+
+    def poll(self) -> list[PartialTranscript | FinalTranscript]:
+        """Results ready now (maybe none); a failure inside the worker is raised here."""
+        out: list[PartialTranscript | FinalTranscript] = []
+        while True:
+            try:
+                item = self._results.get_nowait()
+            except queue.Empty:
+                return out
+            if isinstance(item, Exception):
+                raise RuntimeError(f"Speech recognition failed: {item}") from item
+            out.append(item)
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until the model is loaded (for start-up and tests, not for the scheduler)."""
+        return self._ready.wait(timeout)
+
+    def close(self) -> None:
+        """Stop the thread after the requests already queued."""
+        self._requests.put(_Request("stop"))
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        try:
+            st = StreamingTranscriber(self._model, cpu_threads=self._cpu_threads, **self._options)
+        except Exception as exc:  # noqa: BLE001  (reported to the caller)
+            self._results.put(exc)
+            self._ready.set()
+            return
+        self._ready.set()
+        while True:
+            req = self._requests.get()
+            want_partial = False
+            batch = [req]
+            while True:  # drain what is queued so stale partial requests collapse into one
+                try:
+                    batch.append(self._requests.get_nowait())
+                except queue.Empty:
+                    break
+            for r in batch:
+                try:
+                    if r.kind == "audio" and r.audio is not None:
+                        st.feed(r.audio)
+                    elif r.kind == "partial":
+                        want_partial = True
+                    elif r.kind == "final":
+                        want_partial = False
+                        self._results.put(st.finalize())
+                    elif r.kind == "reset":
+                        want_partial = False
+                        st.reset()
+                    elif r.kind == "stop":
+                        return
+                except Exception as exc:  # noqa: BLE001  (reported to the caller)
+                    self._results.put(exc)
+            if want_partial:
+                try:
+                    self._results.put(st.partial())
+                except Exception as exc:  # noqa: BLE001  (reported to the caller)
+                    self._results.put(exc)
+
+
+def transcribe_file(path: str | Path, model: str | Path | Any | None = None, cpu_threads: int = 2) -> dict[str, Any]:
+    """Transcribe a WAV file: {"text": ..., "words": [{"word", "start", "end"}, ...]} in seconds."""
+    audio, _ = read_wav(path)
+    st = StreamingTranscriber(model, cpu_threads=cpu_threads)
+    st.feed(audio)
+    final = st.finalize()
+    return {
+        "text": final.text,
+        "words": [{"word": w.text, "start": w.start, "end": w.end, "probability": w.probability} for w in final.words],
+        "duration_s": round(audio.size / APP_RATE, 3),
+    }

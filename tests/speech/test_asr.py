@@ -1,0 +1,114 @@
+"""Streaming ASR with faster-whisper tiny.en: accuracy, LocalAgreement partials, worker thread, files."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from app.speech.asr import (
+    AsrWorker,
+    FinalTranscript,
+    PartialTranscript,
+    StreamingTranscriber,
+    agreed_prefix,
+    transcribe_file,
+)
+from app.speech.audio import APP_RATE, pad, write_wav
+from app.speech.models import ModelNotFoundError, whisper_model_path
+from app.speech.wer import normalize, word_errors
+
+SENTENCE = "Please remind me to water the plants on Friday afternoon."
+
+
+@pytest.fixture(scope="module")
+def sentence_audio(tts: Any) -> np.ndarray:
+    """The test sentence in the assistant's voice, with room around it."""
+    audio, _ = tts.synthesize(SENTENCE)
+    return pad(audio, 0.3, 0.5)
+
+
+def test_agreed_prefix_ignores_case_and_punctuation() -> None:
+    assert agreed_prefix(["Hello,", "there", "friend"], ["hello", "there,", "fiend"]) == 2
+    assert agreed_prefix([], ["a"]) == 0
+
+
+def test_unknown_model_name_says_what_to_do() -> None:
+    with pytest.raises(ModelNotFoundError, match="not available offline"):
+        whisper_model_path("no-such-whisper-model")
+    with pytest.raises(ModelNotFoundError, match="does not exist"):
+        whisper_model_path("/no/such/folder/model")
+
+
+@pytest.mark.slow
+def test_transcribes_piper_sentence(whisper: Any, sentence_audio: np.ndarray) -> None:
+    asr = StreamingTranscriber(whisper)
+    asr.feed(sentence_audio)
+    final = asr.finalize()
+    assert word_errors(SENTENCE, final.text).errors <= 1
+    starts = [w.start for w in final.words]
+    assert starts == sorted(starts)
+    assert all(w.end >= w.start for w in final.words)
+    assert final.words[-1].end <= sentence_audio.size / APP_RATE + 0.1
+
+
+@pytest.mark.slow
+def test_partials_converge_to_final(whisper: Any, sentence_audio: np.ndarray) -> None:
+    asr = StreamingTranscriber(whisper)
+    partials: list[PartialTranscript] = []
+    step = int(0.4 * APP_RATE)
+    for i in range(0, sentence_audio.size, step):
+        asr.feed(sentence_audio[i : i + step])
+        partials.append(asr.partial())
+    partials.append(asr.partial())  # a second look at the complete audio lets everything agree
+    final = asr.finalize()
+    for before, after in itertools.pairwise(partials):
+        assert normalize(after.stable)[: len(normalize(before.stable))] == normalize(before.stable)
+    assert len(normalize(partials[len(partials) // 2].stable)) < len(normalize(partials[-1].stable))
+    assert word_errors(final.text, partials[-1].stable).errors <= 1
+    assert normalize(final.text)[: len(normalize(partials[-3].stable))] == normalize(partials[-3].stable)
+
+
+@pytest.mark.slow
+def test_worker_answers_through_poll(whisper: Any, sentence_audio: np.ndarray) -> None:
+    worker = AsrWorker(whisper)
+    try:
+        assert worker.wait_ready(timeout=30)
+        assert worker.poll() == []
+        worker.feed(sentence_audio)
+        worker.request_partial()
+        results: list[PartialTranscript | FinalTranscript] = []
+        deadline = time.monotonic() + 30
+        while not results and time.monotonic() < deadline:
+            results += worker.poll()
+            time.sleep(0.01)
+        assert isinstance(results[0], PartialTranscript)
+        worker.request_final()
+        while not any(isinstance(r, FinalTranscript) for r in results) and time.monotonic() < deadline:
+            results += worker.poll()
+            time.sleep(0.01)
+        final = next(r for r in results if isinstance(r, FinalTranscript))
+        assert word_errors(SENTENCE, final.text).errors <= 1
+    finally:
+        worker.close()
+
+
+@pytest.mark.slow
+def test_transcribe_file_gives_words_with_times(whisper: Any, sentence_audio: np.ndarray, tmp_path: Path) -> None:
+    path = tmp_path / "reply.wav"
+    write_wav(path, sentence_audio)
+    result = transcribe_file(path, model=whisper)
+    assert word_errors(SENTENCE, result["text"]).errors <= 1
+    assert [w["word"] for w in result["words"]]
+    assert all(0.0 <= w["start"] <= w["end"] <= result["duration_s"] + 0.1 for w in result["words"])
+
+
+@pytest.mark.slow
+def test_real_recording(whisper: Any, speech_data: Path) -> None:
+    result = transcribe_file(speech_data / "LJ001-0004.wav", model=whisper)
+    reference = (speech_data / "LJ001-0004.txt").read_text()
+    assert word_errors(reference, result["text"]).wer <= 0.2

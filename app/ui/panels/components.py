@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.panels.events import ButtonEvent
 from app.ui.panels.live import ProgressView, TimerView
-from app.ui.panels.spec import MAX_DEPTH, PanelError
+from app.ui.panels.spec import MAX_DEPTH, PanelError, cell_text
 
 _HEADING_PT = {"h1": 18, "h2": 15, "h3": 13, "h4": 12, "h5": 11, "caption": 8}
 IMAGE_MAX_W = 360
@@ -195,14 +195,6 @@ def _button(comp: dict[str, Any], ctx: RenderContext, depth: int) -> QWidget:
     return btn
 
 
-def _cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
 def _table(comp: dict[str, Any], ctx: RenderContext, depth: int) -> QWidget:
     columns = [str(c) for c in comp["columns"]]
     rows = comp["rows"]
@@ -215,7 +207,7 @@ def _table(comp: dict[str, Any], ctx: RenderContext, depth: int) -> QWidget:
         if len(row) != len(columns):
             raise PanelError(f"table row {r} has {len(row)} cells, expected {len(columns)}")
         for c, value in enumerate(row):
-            item = QTableWidgetItem(_cell(value))
+            item = QTableWidgetItem(cell_text(value))
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
@@ -232,7 +224,7 @@ def _key_value(comp: dict[str, Any], ctx: RenderContext, depth: int) -> QWidget:
     for entry in comp["entries"]:
         key = QLabel(str(entry["key"]))
         key.setStyleSheet("font-weight: 600;")
-        value = QLabel(_cell(entry["value"]))
+        value = QLabel(cell_text(entry["value"]))
         value.setWordWrap(True)
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(key, value)

@@ -52,7 +52,8 @@ def components_by_id(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {c["id"]: c for c in spec.get("components", []) if isinstance(c, dict) and "id" in c}
 
 
-def _cell(v: Any) -> str:
+def cell_text(v: Any) -> str:
+    """A table or card value as display text (whole floats without ".0", None as empty)."""
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -80,17 +81,17 @@ def spec_to_text(spec: dict[str, Any]) -> str:
             for i, item in enumerate(comp.get("items", []), 1):
                 lines.append(f"{i}. {item}" if comp.get("ordered") else f"- {item}")
         elif kind == "Table":
-            lines.append("\t".join(_cell(c) for c in comp.get("columns", [])))
-            lines.extend("\t".join(_cell(c) for c in row) for row in comp.get("rows", []))
+            lines.append("\t".join(cell_text(c) for c in comp.get("columns", [])))
+            lines.extend("\t".join(cell_text(c) for c in row) for row in comp.get("rows", []))
         elif kind == "KeyValue":
-            lines.extend(f"{e.get('key')}: {_cell(e.get('value'))}" for e in comp.get("entries", []))
+            lines.extend(f"{e.get('key')}: {cell_text(e.get('value'))}" for e in comp.get("entries", []))
         elif kind == "Chart":
             labels = [str(x) for x in comp.get("labels", [])]
             for s in comp.get("series", []):
-                pairs = ", ".join(f"{lab} {_cell(v)}" for lab, v in zip(labels, s.get("values", []), strict=False))
+                pairs = ", ".join(f"{lab} {cell_text(v)}" for lab, v in zip(labels, s.get("values", []), strict=False))
                 lines.append(f"{s.get('name', '')}: {pairs}")
         elif kind == "Timer":
-            lines.append(f"{comp.get('label', 'Timer')}: {_cell(comp.get('durationSeconds'))} s")
+            lines.append(f"{comp.get('label', 'Timer')}: {cell_text(comp.get('durationSeconds'))} s")
         elif kind == "Progress":
             lines.append(f"{comp.get('label', 'Progress')}: {round(float(comp.get('value', 0)) * 100)}%")
         elif kind == "Image":

@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--camera-file", type=Path, help="video file used as the camera")
     run.add_argument("--out-dir", type=Path, help="folder for output.wav, events.jsonl, transcript.json")
     run.add_argument("--fast", action="store_true", help="virtual clock: faster than real time, same decisions")
+    run.add_argument("--dialogue", action="store_true",
+                     help="answer for real (recognition, reasoning, speech) instead of a chime; real time only")
     sub.add_parser("demo", help="a headless session on the bundled sample, printed as it goes")
     sub.add_parser("devices", help="list microphones, speakers and cameras")
     sub.add_parser("self-test", help="load every model, run a short session, report; exit 0 or 1")
@@ -52,12 +54,17 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not args.mic_file.is_file():
         print(f"tandem: no such file {args.mic_file}", file=sys.stderr)
         return 2
+    if args.dialogue and args.fast:
+        print("tandem: --dialogue runs in real time; drop --fast", file=sys.stderr)
+        return 2
     result = run_headless(settings, args.mic_file, args.out_dir, camera_file=args.camera_file, fast=args.fast,
-                          transcriber=file_transcriber(settings))
+                          transcriber=file_transcriber(settings), dialogue=args.dialogue)
     t = result.timing
     print(f"{result.duration_s:.1f} s of input in {result.wall_s:.2f} s; {t['ticks']} ticks, compute p50 "
           f"{t['compute_ms_p50']} ms, p99 {t['compute_ms_p99']} ms, {t['deadline_misses']} deadline misses; "
           f"results in {result.out_dir}")
+    for line in (result.transcript.get("dialogue") or {}).get("spoken", []):
+        print(f"  said: {line}")
     return 0
 
 

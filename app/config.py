@@ -72,6 +72,7 @@ class SpeechSettings(_Section):
     asr_model: str = "tiny.en"
     asr_threads: int = Field(2, ge=1, le=64)
     voice: str = "en_US-joe-medium"
+    echo_cancellation: bool = True
     backchannels: list[str] = ["mm-hm", "yeah", "okay", "right"]
 
 

@@ -10,12 +10,15 @@ import logging
 import threading
 from collections.abc import Callable
 
+import numpy as np
+
 from app.capture.backoff import Backoff
 from app.capture.microphone import MicCapture
 from app.config import Settings
 from app.core.clock import MonotonicClock
 from app.core.frames import Decision, DeviceEvent, DeviceStatus
 from app.core.ring import RingBuffer
+from app.dialogue import DialogueLoop, build_dialogue
 from app.interaction.loop import InteractionLoop
 from app.interaction.scheduler import MicroTurnScheduler, TickStats
 from app.session import SAMPLE_RATE, build_policy, chime_responder
@@ -29,10 +32,12 @@ class LiveSession:
     """Owns the devices and the loop for one run of the desktop app."""
 
     def __init__(self, settings: Settings, *, on_decision: Callable[[Decision], None],
-                 on_device_event: Callable[[DeviceEvent], None]) -> None:
+                 on_device_event: Callable[[DeviceEvent], None],
+                 on_frame: Callable[[object], None] | None = None) -> None:
         self.settings = settings
         self._on_decision = on_decision
         self._on_device_event = on_device_event
+        self._on_frame = on_frame or (lambda f: None)
         self.ring = RingBuffer(SAMPLE_RATE, settings.audio.ring_seconds, settings.camera.ring_frames)
         self.playback = PlaybackQueue(self.ring.self_audio)
         self.mic = MicCapture(self.ring.mic, settings.audio.input_device, block_ms=settings.audio.block_ms,
@@ -54,20 +59,43 @@ class LiveSession:
                                           status=DeviceStatus.RUNNING, message="speaker ready"))
         return speaker
 
+    def _latest_frame(self) -> np.ndarray | None:
+        frame = self.ring.video.latest()
+        return None if frame is None else frame.image
+
+    def _open_dialogue(self) -> tuple[DialogueLoop | None, Callable[[], None]]:
+        """Recognition, reasoning and speech; without them the assistant still answers with a chime."""
+        try:
+            return build_dialogue(self.settings, self.playback, self._on_frame, self._latest_frame)
+        except Exception as exc:
+            log.exception("conversation parts failed to load")
+            self._on_device_event(DeviceEvent(t_ns=MonotonicClock().now_ns(), device="speech",
+                                              status=DeviceStatus.LOST,
+                                              message=f"speech or reasoning unavailable ({exc}); "
+                                                      "replying with a chime"))
+            return None, lambda: None
+
     def run(self, stop: threading.Event) -> TickStats:
         """Capture, decide and play until ``stop`` is set; device failures are reported, never raised."""
         clock = MonotonicClock()
         self.mic.start()
         speaker = self._open_speaker()
-        responder = chime_responder
-        loop = InteractionLoop(self.ring, self.playback, build_policy(self.settings), responder,
-                               tick_ms=self.settings.interaction.tick_ms)
+        dialogue, close_dialogue = self._open_dialogue()
+        canceller = None
+        if self.settings.speech.echo_cancellation:
+            from app.speech.aec import EchoCanceller
+
+            canceller = EchoCanceller()
+        loop = InteractionLoop(self.ring, self.playback, build_policy(self.settings),
+                               None if dialogue else chime_responder, tick_ms=self.settings.interaction.tick_ms,
+                               hooks=[dialogue.on_tick] if dialogue else [], echo_canceller=canceller)
         scheduler = MicroTurnScheduler(clock, loop, period_ms=self.settings.interaction.tick_ms,
                                        on_decision=self._on_decision, catch_up=False)
         try:
             self.stats = scheduler.run(clock.now_ns(), stop=stop)
         finally:
             self.mic.stop()
+            close_dialogue()
             if speaker is not None:
                 speaker.close()
         return self.stats

@@ -20,6 +20,7 @@ from app.config import Settings
 from app.core.clock import NS_PER_S, Clock, MonotonicClock, VirtualClock
 from app.core.frames import Decision
 from app.core.ring import RingBuffer
+from app.dialogue import build_dialogue
 from app.interaction.loop import InteractionLoop, Responder
 from app.interaction.placeholder_policy import PlaceholderPolicy
 from app.interaction.scheduler import MicroTurnScheduler
@@ -68,8 +69,14 @@ def build_policy(settings: Settings) -> PlaceholderPolicy:
 
 def run_headless(settings: Settings, mic_file: Path, out_dir: Path, *, camera_file: Path | None = None,
                  fast: bool = False, responder: Responder = chime_responder,
-                 transcriber: Transcriber | None = None) -> SessionResult:
-    """Run one session from files; ``fast`` runs on the virtual clock with the same decisions."""
+                 transcriber: Transcriber | None = None, dialogue: bool = False) -> SessionResult:
+    """Run one session from files; ``fast`` runs on the virtual clock with the same decisions.
+
+    ``dialogue`` replaces the chime with the real conversation (recognition, reasoning, speech); its
+    parts work on their own threads in real time, so it cannot be combined with ``fast``.
+    """
+    if dialogue and fast:
+        raise ValueError("the spoken conversation runs in real time: drop --fast to use it")
     wall0 = time.perf_counter()
     clock: Clock = VirtualClock() if fast else MonotonicClock()
     t0 = clock.now_ns()
@@ -81,7 +88,9 @@ def run_headless(settings: Settings, mic_file: Path, out_dir: Path, *, camera_fi
     camera = FileCamera(camera_file, ring.video, t0, settings.camera.width) if camera_file else None
     if camera is not None:
         pumps.append(camera.pump)
-    loop = InteractionLoop(ring, playback, build_policy(settings), responder, pumps, settings.interaction.tick_ms)
+    talk, close_talk = build_dialogue(settings, playback) if dialogue else (None, lambda: None)
+    loop = InteractionLoop(ring, playback, build_policy(settings), None if talk else responder, pumps,
+                           settings.interaction.tick_ms, hooks=[talk.on_tick] if talk else [])
 
     out_dir.mkdir(parents=True, exist_ok=True)
     decisions: list[dict[str, Any]] = []
@@ -94,7 +103,10 @@ def run_headless(settings: Settings, mic_file: Path, out_dir: Path, *, camera_fi
             events.flush()
 
         scheduler = MicroTurnScheduler(clock, loop, period_ms=settings.interaction.tick_ms, on_decision=record)
-        stats = scheduler.run(t0, n_ticks=math.ceil(len(mic.audio) / tick_samples))
+        try:
+            stats = scheduler.run(t0, n_ticks=math.ceil(len(mic.audio) / tick_samples))
+        finally:
+            close_talk()
     speaker.pump(t0 + mic.duration_ns)
     if camera is not None:
         camera.close()
@@ -106,6 +118,8 @@ def run_headless(settings: Settings, mic_file: Path, out_dir: Path, *, camera_fi
         "user": transcriber(mic_file) if transcriber else None,
         "assistant": _assistant_turns(loop, t0),
     }
+    if talk is not None:
+        transcript["dialogue"] = {"user_turns": talk.user_turns, "spoken": talk.speech.spoken}
     (out_dir / "transcript.json").write_text(json.dumps(transcript, indent=2), encoding="utf-8")
     return SessionResult(out_dir=out_dir, duration_s=transcript["duration_s"], wall_s=time.perf_counter() - wall0,
                          timing=stats.summary(), decisions=decisions, transcript=transcript)

@@ -37,6 +37,7 @@ class SessionWorker(QObject):
 
     decision = Signal(object)
     device_event = Signal(object)
+    frame = Signal(object)  # transcripts, replies, notices, tasks, panels, timers
     finished = Signal()
 
     def __init__(self, settings: Settings) -> None:
@@ -44,7 +45,7 @@ class SessionWorker(QObject):
         self._stop = threading.Event()
         # Built here (no device opens until run) so the camera thread can share its ring.
         self.session = LiveSession(settings, on_decision=self.decision.emit,
-                                   on_device_event=self.device_event.emit)
+                                   on_device_event=self.device_event.emit, on_frame=self.frame.emit)
 
     @Slot()
     def run(self) -> None:
@@ -152,6 +153,7 @@ class TandemApp(QObject):
         self.worker = SessionWorker(self.settings)
         self.worker.decision.connect(self.window.show_decision)
         self.worker.device_event.connect(self._device_event)
+        self.worker.frame.connect(self.window.show_frame)
         self.session_thread = SessionThread(self.worker)
         self.session_thread.start()
 

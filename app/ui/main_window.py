@@ -281,6 +281,16 @@ class MainWindow(QMainWindow):
             self.show_assistant_text(str(frame.task_id), str(frame.text), append=True)
         elif name == "Notice":
             self.show_notice(str(frame.text), str(getattr(frame, "level", "info")))
+        elif name == "PartialTranscript":
+            self.show_user_text(str(frame.text), final=False)
+        elif name == "FinalTranscript":
+            if str(frame.text).strip():
+                self.show_user_text(str(frame.text), final=True)
+        elif name == "Delivery":
+            reply = frame.result.reply or frame.result.error or ""
+            self.show_assistant_text(str(frame.task_id), str(reply))
+            for panel in frame.result.panels or ():
+                self.show_panel(panel)
         elif name == "TimerFired":
             timer = frame.timer
             self.log_event(f"{timer.kind} done: {timer.label}")

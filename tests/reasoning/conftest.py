@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -52,3 +60,55 @@ def make_worker(tmp_path: Path) -> Iterator[Any]:
     yield make
     for w in made:
         w.close()
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """A llama.cpp OpenAI-compatible server process serving the embedded GGUF."""
+
+    def __init__(self, gguf: Path, log: Path, api_key: str | None = None) -> None:
+        self.port = free_port()
+        self.log = log
+        extra = ["--api_key", api_key] if api_key else []
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "app.reasoning.llama_server", "--model", str(gguf), "--host", "127.0.0.1",
+             "--port", str(self.port), "--n_threads", "1", "--n_ctx", "2048", *extra],
+            env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
+            try:
+                req = urllib.request.Request(self.base_url + "/models", headers=headers)
+                with urllib.request.urlopen(req, timeout=1) as r:
+                    json.loads(r.read())
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("server did not start within 90 s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+            self.proc.kill()
+        self.proc.wait(10)
+
+
+@pytest.fixture()
+def server(gguf_path: Path, tmp_path: Path) -> Iterator[Server]:
+    srv = Server(gguf_path, tmp_path / "server.log")
+    yield srv
+    srv.stop()

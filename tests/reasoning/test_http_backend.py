@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,56 +15,7 @@ from app.reasoning.backend import Message, Request, collect
 from app.reasoning.http_backend import HttpBackend, HttpSettings, discover_local_servers, store_api_key
 from app.reasoning.reasoner import Notice, TokenFrame
 from app.reasoning.tools.timers import TimerService, timer_tools
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """A llama.cpp OpenAI-compatible server process serving the embedded GGUF."""
-
-    def __init__(self, gguf: Path, log: Path, api_key: str | None = None) -> None:
-        self.port = _free_port()
-        self.log = log
-        extra = ["--api_key", api_key] if api_key else []
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self.base_url = f"http://127.0.0.1:{self.port}/v1"
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.reasoning.llama_server", "--model", str(gguf), "--host", "127.0.0.1",
-             "--port", str(self.port), "--n_threads", "1", "--n_ctx", "2048", *extra],
-            env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                req = urllib.request.Request(self.base_url + "/models", headers=headers)
-                with urllib.request.urlopen(req, timeout=1) as r:
-                    json.loads(r.read())
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("server did not start within 90 s")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGCONT)
-            self.proc.kill()
-        self.proc.wait(10)
-
-
-@pytest.fixture()
-def server(gguf_path: Path, tmp_path: Path) -> Iterator[Server]:
-    srv = Server(gguf_path, tmp_path / "server.log")
-    yield srv
-    srv.stop()
+from tests.reasoning.conftest import Server, free_port
 
 
 @pytest.mark.slow
@@ -97,7 +41,7 @@ def test_streaming_and_tool_call(server: Server) -> None:
 
 
 def test_unreachable_server_is_one_clear_error() -> None:
-    backend = HttpBackend(HttpSettings(f"http://127.0.0.1:{_free_port()}/v1"), api_key="")
+    backend = HttpBackend(HttpSettings(f"http://127.0.0.1:{free_port()}/v1"), api_key="")
     t0 = time.monotonic()
     comp = collect(backend, Request((Message("user", "hi"),)))
     assert comp.error and "Cannot reach the model" in comp.error

@@ -1,0 +1,205 @@
+"""The spoken conversation around the micro-turn loop: what the user said goes to the reasoning tier,
+what it answers (and its notices, and timers that fire) is spoken back.
+
+Everything slow runs on its own thread: recognition on the ASR worker, thinking on the reasoning
+worker, synthesis on the speech writer. ``DialogueLoop.on_tick`` only posts and polls, so the
+scheduler never waits.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
+
+from app.core.frames import Action, Decision, Snapshot, UserState
+
+log = logging.getLogger(__name__)
+
+Frame = Any
+"""Whatever the UI shows: transcripts, notices, task states, panels, timers."""
+
+
+class Voice(Protocol):
+    """What the speech writer needs from a synthesizer (PiperTts provides it)."""
+
+    def stream(self, text: str) -> Any:
+        """Yield chunks with ``.audio`` (16 kHz float32) and ``.text``, clause by clause."""
+        ...
+
+
+class Playback(Protocol):
+    """The playback queue's side the speech writer uses."""
+
+    def enqueue(self, audio: np.ndarray, text: str = "") -> int:
+        """Queue audio to be played after what is queued."""
+        ...
+
+
+class SpeechWriter:
+    """Synthesizes text clause by clause on its own thread and queues the audio for playback.
+
+    ``cancel()`` (the user talked over us) drops what is not yet synthesized; what is already queued for
+    playback is the playback queue's to stop.
+    """
+
+    def __init__(self, voice: Voice, playback: Playback) -> None:
+        self._voice = voice
+        self._playback = playback
+        self._queue: queue.SimpleQueue[tuple[int, str] | None] = queue.SimpleQueue()
+        self._generation = itertools.count(1)
+        self._current = 0
+        self._lock = threading.Lock()
+        self.spoken: list[str] = []  # clauses handed to playback, in order (for transcripts and tests)
+        self._thread = threading.Thread(target=self._run, name="speech-writer", daemon=True)
+        self._thread.start()
+
+    def say(self, text: str) -> None:
+        """Speak ``text`` after whatever is already being said."""
+        if text.strip():
+            with self._lock:
+                gen = self._current
+            self._queue.put((gen, text))
+
+    def cancel(self) -> None:
+        """Forget everything not yet synthesized."""
+        with self._lock:
+            self._current = next(self._generation)
+
+    def close(self) -> None:
+        """End the thread after the current clause."""
+        self.cancel()
+        self._queue.put(None)
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            gen, text = item
+            try:
+                for chunk in self._voice.stream(text):
+                    with self._lock:
+                        if gen != self._current:
+                            break
+                        self._playback.enqueue(np.asarray(chunk.audio, dtype=np.float32), chunk.text)
+                        self.spoken.append(chunk.text)
+            except Exception:  # one bad sentence must not silence the assistant for good
+                log.exception("speech synthesis failed for %r", text)
+
+
+class Recognizer(Protocol):
+    """The ASR worker's non-blocking side."""
+
+    def feed(self, chunk: np.ndarray) -> None:
+        """Add audio to the current utterance."""
+        ...
+
+    def request_partial(self) -> None:
+        """Ask for a fresh partial hypothesis."""
+        ...
+
+    def request_final(self) -> None:
+        """Ask for the final transcript; the utterance then ends."""
+        ...
+
+    def poll(self) -> list[Any]:
+        """Results ready now."""
+        ...
+
+
+class DialogueLoop:
+    """Per-tick glue between the floor decisions, recognition, reasoning and speech."""
+
+    _HEARING = (UserState.SPEAKING, UserState.PAUSING, UserState.END_OF_TURN)
+
+    def __init__(self, recognizer: Recognizer, reasoning: Any, speech: SpeechWriter,
+                 on_frame: Callable[[Frame], None] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.recognizer = recognizer
+        self.reasoning = reasoning
+        self.speech = speech
+        self._on_frame = on_frame or (lambda f: None)
+        self._monotonic = monotonic
+        self._previous_mic: np.ndarray | None = None
+        self._in_utterance = False
+        self.user_turns: list[str] = []  # final transcripts sent to the reasoning tier
+
+    def reset(self) -> None:
+        """Forget the utterance in progress (a new conversation)."""
+        self._previous_mic = None
+        self._in_utterance = False
+
+    def on_tick(self, snap: Snapshot, decision: Decision) -> None:
+        """Post this micro-turn's audio and decision; pick up whatever is ready; never blocks."""
+        self._hear(snap, decision)
+        for result in self.recognizer.poll():
+            self._on_frame(result)
+            if not hasattr(result, "words"):  # a partial hypothesis: captions only
+                continue
+            text = str(result.text).strip()
+            if text:
+                self.user_turns.append(text)
+                self.reasoning.submit(text)
+        if decision.action is Action.YIELD:
+            self.speech.cancel()
+            self.reasoning.interrupt_speech()
+        for frame in self.reasoning.drain():
+            self._on_frame(frame)
+            kind = type(frame).__name__
+            if kind == "Notice":
+                self.speech.say(frame.text)
+            elif kind == "TimerFired":
+                self.speech.say(f"Your {frame.timer.label} is up." if frame.timer.label not in ("", "timer")
+                                else "Your timer is up.")
+            elif kind == "StopSpeech":
+                self.speech.cancel()
+        if decision.user_state not in (UserState.SPEAKING, UserState.PAUSING):
+            for delivery in self.reasoning.deliver_ready(self._monotonic()):
+                self._on_frame(delivery)
+                reply = delivery.result.reply or delivery.result.error or ""
+                self.speech.say(reply)
+
+    def _hear(self, snap: Snapshot, decision: Decision) -> None:
+        hearing = decision.user_state in self._HEARING
+        if hearing and not self._in_utterance and self._previous_mic is not None:
+            self.recognizer.feed(self._previous_mic)  # pre-roll: speech onsets straddle tick edges
+        if hearing:
+            self._in_utterance = True
+            self.recognizer.feed(snap.mic)
+            if decision.user_state is UserState.SPEAKING:
+                self.recognizer.request_partial()
+        if decision.action is Action.TAKE_TURN and self._in_utterance:
+            self.recognizer.request_final()
+            self._in_utterance = False
+        self._previous_mic = snap.mic
+
+
+def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame], None] | None = None,
+                   frame_source: Callable[[], np.ndarray | None] | None = None,
+                   ) -> tuple[DialogueLoop, Callable[[], None]]:
+    """Load recognizer, voice and reasoning tier from the settings; returns the loop and its closer.
+
+    Raises the speech or reasoning tier's own clear errors (missing model, bad path) for the caller to show.
+    """
+    from app.reasoning.runtime import build_worker
+    from app.speech.asr import AsrWorker
+    from app.speech.tts import PiperTts
+
+    sp = settings.speech
+    voice = PiperTts(sp.voice)
+    recognizer = AsrWorker(sp.asr_model, cpu_threads=sp.asr_threads)
+    reasoning = build_worker(settings.reasoning.as_dict(), frame_source=frame_source)
+    writer = SpeechWriter(voice, playback)
+    loop = DialogueLoop(recognizer, reasoning, writer, on_frame)
+
+    def close() -> None:
+        writer.close()
+        recognizer.close()
+        reasoning.close()
+
+    return loop, close

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Any
@@ -17,8 +18,19 @@ def searxng_search(base_url: str, query: str, limit: int = 5, timeout_s: float =
     url = base_url.rstrip("/") + "/search?" + urllib.parse.urlencode({"q": query, "format": "json"})
     if urllib.parse.urlparse(url).scheme not in ("http", "https"):
         raise ValueError(f"web search URL {base_url!r} is not http(s); fix tools.searxng_url")
-    with urllib.request.urlopen(url, timeout=timeout_s) as resp:
-        data = json.loads(resp.read(2_000_000))
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as resp:
+            data = json.loads(resp.read(2_000_000))
+    except urllib.error.HTTPError as exc:
+        if exc.code == 403:
+            raise RuntimeError(f"the SearXNG instance at {base_url} refuses JSON results: add 'json' to "
+                               f"search.formats in its settings.yml") from exc
+        raise RuntimeError(f"web search at {base_url} answered {exc.code} {exc.reason}") from exc
+    except (urllib.error.URLError, TimeoutError) as exc:
+        raise RuntimeError(f"cannot reach web search at {base_url} ({getattr(exc, 'reason', exc)}); "
+                           f"check tools.searxng_url") from exc
+    except json.JSONDecodeError as exc:
+        raise RuntimeError(f"{base_url} did not answer with SearXNG JSON; is it a SearXNG instance?") from exc
     return [{"title": r.get("title", ""), "url": r.get("url", ""), "snippet": r.get("content", "")[:300]}
             for r in data.get("results", [])[:limit]]
 

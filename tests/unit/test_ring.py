@@ -78,11 +78,13 @@ def test_snapshot_is_immutable_copy():
 def test_concurrent_writer_never_gives_reader_a_torn_window():
     ring = AudioRing(SR, seconds=0.5)
     stop = threading.Event()
+    period = 8192  # sample values wrap here: float32 holds these integers exactly (a raw count would not)
 
     def writer() -> None:
         i = 0
         while not stop.is_set():
-            ring.write(ramp_block(i * 160, 160), i * 10 * MS)
+            idx = np.arange(i * 160, i * 160 + 160, dtype=np.int64)
+            ring.write(((idx % period) + 1).astype(np.float32), i * 10 * MS)
             i += 1
 
     t = threading.Thread(target=writer)
@@ -96,7 +98,7 @@ def test_concurrent_writer_never_gives_reader_a_torn_window():
             got = ring.read(w - 3200, 3200)
             if got[0] == 0.0:  # lapped while copying: reader retried and gave up with zeros
                 continue
-            np.testing.assert_array_equal(np.diff(got), np.ones(3199, np.float32))
+            np.testing.assert_array_equal(np.diff(got) % period, np.ones(3199, np.float32))
             checked += 1
     finally:
         stop.set()

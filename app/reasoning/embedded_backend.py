@@ -116,6 +116,13 @@ class EmbeddedBackend:
         with self._lock:
             return self._load_locked()
 
+    def close(self) -> None:
+        """Free the model now; at interpreter exit llama.cpp's own finalizer runs too late and fails."""
+        with self._lock:
+            if self._llm is not None:
+                self._llm.close()
+                self._llm = None
+
     def _load_locked(self) -> Any:
         if self._llm is None:
             path = self.model_path or find_model_path()

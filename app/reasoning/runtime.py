@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,12 @@ from app.reasoning.tools.web_search import web_search_tool
 from app.reasoning.worker import ReasoningWorker
 
 _EMBEDDED: dict[tuple[str, int], EmbeddedBackend] = {}
+
+
+@atexit.register
+def _free_embedded() -> None:
+    for backend in _EMBEDDED.values():
+        backend.close()
 
 
 def embedded_backend(settings: dict[str, Any]) -> EmbeddedBackend:

@@ -131,8 +131,18 @@ class ReasoningWorker:
         if hub is not None:
             with contextlib.suppress(Exception):  # closing MCP servers is best effort
                 self.run(hub.close(), 5)
+        with contextlib.suppress(Exception):  # a loop that is already gone has nothing left to cancel
+            self.run(self._cancel_pending(), 2)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=2)
+
+    async def _cancel_pending(self) -> None:
+        """Cancel every task still running on the loop, so none is destroyed while pending."""
+        me = asyncio.current_task()
+        pending = [t for t in asyncio.all_tasks() if t is not me]
+        for t in pending:
+            t.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
 
 __all__ = ["Notice", "PanelSpec", "ReasoningWorker", "StopSpeech", "TimerFired", "ToolRunner"]

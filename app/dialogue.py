@@ -186,14 +186,18 @@ def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame]
 
     Raises the speech or reasoning tier's own clear errors (missing model, bad path) for the caller to show.
     """
-    from app.reasoning.runtime import build_worker
+    from app.reasoning.runtime import build_worker, embedded_backend
     from app.speech.asr import AsrWorker
     from app.speech.tts import PiperTts
 
     sp = settings.speech
+    recognizer = AsrWorker(sp.asr_model, cpu_threads=sp.asr_threads)  # loads on its own thread meanwhile
     voice = PiperTts(sp.voice)
-    recognizer = AsrWorker(sp.asr_model, cpu_threads=sp.asr_threads)
-    reasoning = build_worker(settings.reasoning.as_dict(), frame_source=frame_source)
+    options = settings.reasoning.as_dict()
+    if options["backend"] == "embedded" or options["http"]["fallback_to_embedded"]:
+        embedded_backend(options).load()  # now, not on the first request: that would be a second's silence
+    reasoning = build_worker(options, frame_source=frame_source)
+    recognizer.wait_ready(60)
     writer = SpeechWriter(voice, playback)
     loop = DialogueLoop(recognizer, reasoning, writer, on_frame)
 

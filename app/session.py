@@ -78,17 +78,18 @@ def run_headless(settings: Settings, mic_file: Path, out_dir: Path, *, camera_fi
     if dialogue and fast:
         raise ValueError("the spoken conversation runs in real time: drop --fast to use it")
     wall0 = time.perf_counter()
+    ring = RingBuffer(SAMPLE_RATE, settings.audio.ring_seconds, settings.camera.ring_frames)
+    playback = PlaybackQueue(ring.self_audio)
+    # Models load before the clock starts, so loading does not count as the first ticks being late.
+    talk, close_talk = build_dialogue(settings, playback) if dialogue else (None, lambda: None)
     clock: Clock = VirtualClock() if fast else MonotonicClock()
     t0 = clock.now_ns()
-    ring = RingBuffer(SAMPLE_RATE, settings.audio.ring_seconds, settings.camera.ring_frames)
     mic = FileMic(mic_file, ring.mic, t0, settings.audio.block_ms)
-    playback = PlaybackQueue(ring.self_audio)
     speaker = VirtualSpeaker(playback, t0, len(mic.audio), sample_rate=SAMPLE_RATE, block_ms=settings.audio.block_ms)
     pumps = [mic.pump, speaker.pump]
     camera = FileCamera(camera_file, ring.video, t0, settings.camera.width) if camera_file else None
     if camera is not None:
         pumps.append(camera.pump)
-    talk, close_talk = build_dialogue(settings, playback) if dialogue else (None, lambda: None)
     loop = InteractionLoop(ring, playback, build_policy(settings), None if talk else responder, pumps,
                            settings.interaction.tick_ms, hooks=[talk.on_tick] if talk else [])
 

@@ -14,6 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -24,6 +25,17 @@ log = logging.getLogger(__name__)
 
 Frame = Any
 """Whatever the UI shows: transcripts, notices, task states, panels, timers."""
+
+
+@dataclass(frozen=True)
+class SpokenClause:
+    """A clause queued for playback as utterance ``utterance_id``; the HeardSpan with that id later says
+    how much of it the user heard.
+    """
+
+    utterance_id: int
+    text: str
+    t_ns: int = field(default_factory=time.monotonic_ns)
 
 
 class Voice(Protocol):
@@ -49,9 +61,10 @@ class SpeechWriter:
     playback is the playback queue's to stop.
     """
 
-    def __init__(self, voice: Voice, playback: Playback) -> None:
+    def __init__(self, voice: Voice, playback: Playback, on_frame: Callable[[Frame], None] | None = None) -> None:
         self._voice = voice
         self._playback = playback
+        self._on_frame = on_frame or (lambda f: None)
         self._queue: queue.SimpleQueue[tuple[int, str] | None] = queue.SimpleQueue()
         self._generation = itertools.count(1)
         self._current = 0
@@ -86,8 +99,9 @@ class SpeechWriter:
                     with self._lock:
                         if gen != self._current:
                             break
-                        self._playback.enqueue(np.asarray(chunk.audio, dtype=np.float32), chunk.text)
+                        uid = self._playback.enqueue(np.asarray(chunk.audio, dtype=np.float32), chunk.text)
                         self.spoken.append(chunk.text)
+                    self._on_frame(SpokenClause(uid, chunk.text))
             except Exception:  # one bad sentence must not silence the assistant for good
                 log.exception("speech synthesis failed for %r", text)
 
@@ -149,8 +163,10 @@ class DialogueLoop:
             self.speech.cancel()
             self.reasoning.interrupt_speech()
         for frame in self.reasoning.drain():
-            self._on_frame(frame)
             kind = type(frame).__name__
+            if kind == "TokenFrame":
+                continue  # replies are captioned clause by clause as they are spoken (SpokenClause)
+            self._on_frame(frame)
             if kind == "Notice":
                 self.speech.say(frame.text)
             elif kind == "TimerFired":
@@ -198,7 +214,7 @@ def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame]
         embedded_backend(options).load()  # now, not on the first request: that would be a second's silence
     reasoning = build_worker(options, frame_source=frame_source)
     recognizer.wait_ready(60)
-    writer = SpeechWriter(voice, playback)
+    writer = SpeechWriter(voice, playback, on_frame)
     loop = DialogueLoop(recognizer, reasoning, writer, on_frame)
 
     def close() -> None:

@@ -88,7 +88,8 @@ class LiveSession:
             canceller = EchoCanceller()
         loop = InteractionLoop(self.ring, self.playback, build_policy(self.settings),
                                None if dialogue else chime_responder, tick_ms=self.settings.interaction.tick_ms,
-                               hooks=[dialogue.on_tick] if dialogue else [], echo_canceller=canceller)
+                               hooks=[dialogue.on_tick] if dialogue else [], echo_canceller=canceller,
+                               on_heard=self._on_frame)
         scheduler = MicroTurnScheduler(clock, loop, period_ms=self.settings.interaction.tick_ms,
                                        on_decision=self._on_decision, catch_up=False)
         try:

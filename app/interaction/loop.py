@@ -34,7 +34,8 @@ class InteractionLoop:
 
     def __init__(self, ring: RingBuffer, playback: PlaybackQueue, policy: PlaceholderPolicy,
                  responder: Responder | None, pumps: Sequence[Callable[[int], None]] = (), tick_ms: int = 200,
-                 hooks: Sequence[TickHook] = (), echo_canceller: EchoCanceller | None = None) -> None:
+                 hooks: Sequence[TickHook] = (), echo_canceller: EchoCanceller | None = None,
+                 on_heard: Callable[[HeardSpan], None] | None = None) -> None:
         self.ring = ring
         self.playback = playback
         self.policy = policy
@@ -42,9 +43,15 @@ class InteractionLoop:
         self._pumps = list(pumps)
         self._hooks = list(hooks)
         self._echo_canceller = echo_canceller
+        self._on_heard = on_heard or (lambda span: None)
         self._tick_ns = tick_ms * NS_PER_MS
         self.heard: list[HeardSpan] = []  # what the user heard of each reply, stopped or complete
         self.replies: list[tuple[int, int, str]] = []  # (utterance id, start time, text) of each reply
+
+    def _record_heard(self, spans: list[HeardSpan]) -> None:
+        self.heard.extend(spans)
+        for span in spans:
+            self._on_heard(span)
 
     def __call__(self, tick: int, t_ns: int) -> Decision:
         """Run one micro-turn ending at ``t_ns``."""
@@ -61,8 +68,8 @@ class InteractionLoop:
             uid = self.playback.enqueue(audio, say)
             self.replies.append((uid, t_ns, say))
         elif action is Action.YIELD:
-            self.heard.extend(self.playback.stop(t_ns))
-        self.heard.extend(self.playback.drain_finished())
+            self._record_heard(self.playback.stop(t_ns))
+        self._record_heard(self.playback.drain_finished())
         decision = Decision(t_ns=t_ns, tick=tick, action=action, user_state=user_state, mic_level_db=level, say=say)
         for hook in self._hooks:
             hook(snap, decision)

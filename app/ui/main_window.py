@@ -286,9 +286,10 @@ class MainWindow(QMainWindow):
         elif name == "FinalTranscript":
             if str(frame.text).strip():
                 self.show_user_text(str(frame.text), final=True)
+        elif name == "SpokenClause":
+            # Captioned per utterance, so the HeardSpan with the same id can mark what was cut.
+            self.show_assistant_text(f"utt{frame.utterance_id}", str(frame.text))
         elif name == "Delivery":
-            reply = frame.result.reply or frame.result.error or ""
-            self.show_assistant_text(str(frame.task_id), str(reply))
             for panel in frame.result.panels or ():
                 self.show_panel(panel)
         elif name == "TimerFired":

@@ -161,3 +161,22 @@ def test_reasoning_frames_of_every_type_are_shown(qtbot):
     with qtbot.waitSignal(w.timer_finished) as sig:
         w.show_frame(TimerFired(info, 0.0))
     assert sig.args == ["pasta"] and "timer done: pasta" in w.log_lines()
+
+
+def test_spoken_clauses_are_captioned_and_an_interrupted_one_shows_its_cut_part(qtbot):
+    from app.dialogue import SpokenClause
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show_frame(SpokenClause(7, "The weather today is sunny and warm."))
+    w.show_frame(SpokenClause(8, "Bring a hat."))
+    assert [e.text for e in w.captions.entries[-2:]] == ["The weather today is sunny and warm.", "Bring a hat."]
+    # Utterance 7 was stopped halfway through its samples; 8 was dropped before it played.
+    w.show_frame(HeardSpan(t_ns=1, utterance_id=7, heard_samples=5000, total_samples=10000, stopped=True,
+                           text="The weather today is sunny and warm."))
+    w.show_frame(HeardSpan(t_ns=1, utterance_id=8, heard_samples=0, total_samples=5000, stopped=True,
+                           text="Bring a hat."))
+    first, second = w.captions.entries[-2:]
+    assert first.text == "The weather today" and first.cut == "is sunny and warm."
+    assert second.text == "" and second.cut == "Bring a hat."
+    assert any("interrupted after" in line for line in w.log_lines())

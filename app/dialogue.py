@@ -142,6 +142,7 @@ class DialogueLoop:
         self._previous_mic: np.ndarray | None = None
         self._in_utterance = False
         self.user_turns: list[str] = []  # final transcripts sent to the reasoning tier
+        self.streaming: set[str] = set()  # tasks whose reply the model has started to produce
 
     def reset(self) -> None:
         """Forget the utterance in progress (a new conversation)."""
@@ -165,6 +166,7 @@ class DialogueLoop:
         for frame in self.reasoning.drain():
             kind = type(frame).__name__
             if kind == "TokenFrame":
+                self.streaming.add(frame.task_id)
                 continue  # replies are captioned clause by clause as they are spoken (SpokenClause)
             self._on_frame(frame)
             if kind == "Notice":

@@ -33,9 +33,14 @@ def write_wav(path: Path | str, audio: np.ndarray, sample_rate: int) -> None:
     sf.write(str(path), np.clip(audio, -1.0, 1.0), sample_rate, subtype="PCM_16")
 
 
+def rms_db(x: np.ndarray) -> float:
+    """Root-mean-square level in dB full scale (-120 for silence)."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.size == 0:
+        return -120.0
+    return float(10.0 * np.log10(np.mean(x * x) + 1e-12))
+
+
 def level_db(block: np.ndarray) -> float:
-    """RMS level in dBFS (floor -100)."""
-    if len(block) == 0:
-        return -100.0
-    rms = float(np.sqrt(np.mean(np.square(block, dtype=np.float64))))
-    return max(-100.0, 20.0 * np.log10(rms + 1e-10))
+    """RMS level in dBFS as the meters and the policy show it (floor -100)."""
+    return max(-100.0, rms_db(block))

@@ -27,6 +27,7 @@ class AudioDevice:
 
 def refresh_portaudio() -> None:
     """Make PortAudio re-scan devices (it caches the list from initialisation)."""
+    # sounddevice has no public re-scan; terminating and re-initialising PortAudio is how it is done.
     sd._terminate()
     sd._initialize()
 

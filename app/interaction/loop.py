@@ -17,6 +17,7 @@ from app.speech.playback import PlaybackQueue
 Responder = Callable[[int], tuple[np.ndarray, str]]
 """Given the tick time, the reply to play: (mono float32 audio at the ring's rate, its text)."""
 
+
 class EchoCanceller(Protocol):
     """Removes the echo of what was played (``far``, time-aligned) from the mic."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from app.audio_io import read_wav_mono, resample
+from app.audio_io import read_wav_mono, resample, rms_db
 from app.audio_io import write_wav as write_audio
 
 __all__ = ["APP_RATE", "pad", "quantize16", "read_wav", "resample", "rms_db", "synthetic_rir", "to_pcm16",
@@ -40,14 +40,6 @@ def to_pcm16(audio: np.ndarray) -> np.ndarray:
 def quantize16(audio: np.ndarray) -> np.ndarray:
     """Round float audio to the 16-bit grid, so what is kept in memory equals what a WAV holds."""
     return (to_pcm16(audio).astype(np.float32) / 32768.0).astype(np.float32)
-
-
-def rms_db(x: np.ndarray) -> float:
-    """Root-mean-square level in dB full scale (-120 for silence)."""
-    x = np.asarray(x, dtype=np.float64)
-    if x.size == 0:
-        return -120.0
-    return float(10.0 * np.log10(np.mean(x * x) + 1e-12))
 
 
 def synthetic_rir(rate: int = APP_RATE, rt60_s: float = 0.25, length_s: float = 0.3, seed: int = 0) -> np.ndarray:

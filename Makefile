@@ -1,5 +1,5 @@
 # `make run` and `make test` do all the set-up on a fresh Debian/Ubuntu machine.
-.PHONY: run test test-fast setup lint bench clean
+.PHONY: run test test-fast setup lint bench clean interaction-model
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,6 +21,10 @@ lint: setup
 
 bench: setup
 	$(VENV)/bin/tandem bench
+
+# Regenerate data, train, evaluate, export and quantize the interaction model (about an hour on 2 cores).
+interaction-model: setup
+	@scripts/build-interaction-model.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache

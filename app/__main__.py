@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from app import __version__
@@ -40,7 +41,76 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print one JSON document")
     bench.add_argument("--only", nargs="*", help="components to measure (default: all)")
     bench.add_argument("--recordings", type=Path, help="folder of real speech recordings for per-file WER")
+    synth = sub.add_parser("synth", help="generate conversation scenarios in Full-Duplex-Bench item format")
+    synth.add_argument("--out", type=Path, required=True, help="folder to write the items into")
+    synth.add_argument("--split", choices=("train", "dev", "test"), help="which scripts and voices to use")
+    synth.add_argument("--recordings", type=Path, help="instead: make items from the WAV recordings in this folder")
+    synth.add_argument("--per-category", type=int, help="sessions per category (default: 150 train, 20 dev, 25 test)")
+    synth.add_argument("--categories", nargs="*", help="only these categories")
+    synth.add_argument("--workers", type=int, help="processes (default: 2)")
+    ev = sub.add_parser("eval", help="run and score a benchmark")
+    ev.add_argument("suite", choices=("fdb",), help="fdb: Full-Duplex-Bench-format item folders")
+    ev.add_argument("--root", type=Path, required=True, help="folder holding the item folders")
+    ev.add_argument("--out-dir", type=Path, required=True, help="where outputs and report.md go")
+    ev.add_argument("--policy", nargs="+", choices=("model", "baseline"), default=["model", "baseline"],
+                    help="floor policies to run side by side (default: both)")
+    ev.add_argument("--limit", type=int, help="at most this many items per category")
+    ev.add_argument("--model", type=Path, help="interaction model file to use instead of the bundled one")
     return p
+
+
+def _progress(label: str) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(1, total)
+        end = "\n" if done == total else ""
+        bar = "#" * filled + "." * (width - filled)
+        print(f"\r{label} [{bar}] {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from app.synth.scenes import CATEGORIES
+    from app.synth.voices import espeak_available
+    from app.synth.writer import generate
+
+    if args.recordings is not None:
+        from app.synth.recordings import build_recording_items
+
+        if not args.recordings.is_dir():
+            print(f"tandem synth: no such folder {args.recordings}", file=sys.stderr)
+            return 2
+        made = build_recording_items(args.recordings, args.out)
+        print(f"wrote {len(made)} items from {args.recordings} under {args.out}")
+        return 0 if made else 1
+    if args.split is None:
+        print("tandem synth needs --split train|dev|test (or --recordings DIR)", file=sys.stderr)
+        return 2
+    if not espeak_available():
+        print("tandem synth needs espeak-ng: install it with `apt-get install espeak-ng` (or your system's "
+              "package manager).", file=sys.stderr)
+        return 2
+    unknown = set(args.categories or ()) - set(CATEGORIES)
+    if unknown:
+        print(f"tandem synth: unknown categories {sorted(unknown)}; known: {', '.join(CATEGORIES)}", file=sys.stderr)
+        return 2
+    done = generate(args.out, args.split, args.per_category, tuple(args.categories or CATEGORIES), args.workers,
+                    progress=_progress(f"synth {args.split}"))
+    print(f"wrote {len(done)} sessions under {args.out}")
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from app.eval.fdb_run import run_fdb
+
+    if not args.root.is_dir():
+        print(f"tandem eval: no such folder {args.root}", file=sys.stderr)
+        return 2
+    report = run_fdb(settings, args.root, args.out_dir, tuple(args.policy), limit=args.limit,
+                     progress=_progress("eval"), model_path=args.model)
+    print(report.read_text(encoding="utf-8"))
+    return 0
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -177,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if run_self_test(settings) else 1
     if command == "bench":
         return _cmd_bench(args, settings)
+    if command == "synth":
+        return _cmd_synth(args)
+    if command == "eval":
+        return _cmd_eval(args, settings)
     return _cmd_gui(settings)
 
 

@@ -69,6 +69,44 @@ def bench_scheduler(settings: Settings) -> dict[str, Any]:
             "realtime_factor": round(result.wall_s / result.duration_s, 4), **result.timing}
 
 
+def bench_interaction(settings: Settings, seconds: float = 60.0) -> dict[str, Any]:
+    """The interaction model on one thread: per-tick time of the model alone and of the whole policy step
+    (mel features, silero VAD, model, floor rules), over a synthetic conversation with the assistant talking.
+    """
+    from app.core.frames import Snapshot
+    from app.interaction.model import InteractionModel
+    from app.interaction.model_policy import ModelPolicy
+    from app.interaction.policies import knobs_from
+    from app.speech.vad import SileroVad
+
+    model = InteractionModel(threads=1)
+    policy = ModelPolicy(model, SileroVad(threads=1), knobs=knobs_from(settings))
+    mic = synthetic_conversation(seconds)
+    far = synthetic_conversation(seconds, seed=1)
+    tick = 3200
+    step_ms, model_ms = [], []
+    original = model.step
+
+    def timed_step(feats: Any) -> Any:
+        t = time.perf_counter_ns()
+        out = original(feats)
+        model_ms.append((time.perf_counter_ns() - t) / 1e6)
+        return out
+
+    model.step = timed_step  # type: ignore[method-assign]
+    for k in range(len(mic) // tick):
+        snap = Snapshot(t_ns=(k + 1) * 200_000_000, start_ns=k * 200_000_000, mic=mic[k * tick:(k + 1) * tick],
+                        self_audio=far[k * tick:(k + 1) * tick] * (k % 20 < 10))
+        t = time.perf_counter_ns()
+        policy.step(snap, assistant_speaking=k % 20 < 10)
+        step_ms.append((time.perf_counter_ns() - t) / 1e6)
+    return {"ticks": len(step_ms), "model_file": model.path.name, "model_bytes": model.path.stat().st_size,
+            "model_ms_p50": round(float(np.percentile(model_ms, 50)), 3),
+            "model_ms_p99": round(float(np.percentile(model_ms, 99)), 3),
+            "policy_step_ms_p50": round(float(np.percentile(step_ms, 50)), 3),
+            "policy_step_ms_p99": round(float(np.percentile(step_ms, 99)), 3)}
+
+
 def default_recordings() -> Path | None:
     """The development recordings folder beside a source checkout, if there is one."""
     candidate = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"
@@ -87,8 +125,8 @@ def components(settings: Settings, recordings: Path | None = None) -> dict[str, 
 
         return bench(settings.reasoning.as_dict())
 
-    return {"ring": bench_ring, "scheduler": lambda: bench_scheduler(settings), "speech": speech,
-            "reasoning": reasoning}
+    return {"ring": bench_ring, "scheduler": lambda: bench_scheduler(settings),
+            "interaction": lambda: bench_interaction(settings), "speech": speech, "reasoning": reasoning}
 
 
 def run_bench(settings: Settings, only: list[str] | None = None,

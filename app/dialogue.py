@@ -19,7 +19,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from app.core.clock import NS_PER_S
 from app.core.frames import Action, Decision, Snapshot, UserState
+from app.interaction.cues import ACKNOWLEDGE, CueClock, cue_phrase, cue_seconds
 
 log = logging.getLogger(__name__)
 
@@ -133,13 +135,18 @@ class DialogueLoop:
 
     def __init__(self, recognizer: Recognizer, reasoning: Any, speech: SpeechWriter,
                  on_frame: Callable[[Frame], None] | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, cues: CueClock | None = None,
+                 backchannel: Callable[[], None] | None = None) -> None:
         self.recognizer = recognizer
         self.reasoning = reasoning
         self.speech = speech
+        self.cues = cues  # requested times go here, for the interaction model to speak on time
+        self._backchannel = backchannel
         self._on_frame = on_frame or (lambda f: None)
         self._monotonic = monotonic
         self._previous_mic: np.ndarray | None = None
+        self._previous_start_ns = 0
+        self._utterance_start_ns = 0
         self._in_utterance = False
         self.user_turns: list[str] = []  # final transcripts sent to the reasoning tier
         self.streaming: set[str] = set()  # tasks whose reply the model has started to produce
@@ -148,6 +155,8 @@ class DialogueLoop:
         """Forget the utterance in progress (a new conversation)."""
         self._previous_mic = None
         self._in_utterance = False
+        if self.cues is not None:
+            self.cues.reset()
 
     def on_tick(self, snap: Snapshot, decision: Decision) -> None:
         """Post this micro-turn's audio and decision; pick up whatever is ready; never blocks."""
@@ -159,7 +168,12 @@ class DialogueLoop:
             text = str(result.text).strip()
             if text:
                 self.user_turns.append(text)
-                self.reasoning.submit(text)
+                if not self._cue_request(text, result):
+                    self.reasoning.submit(text)
+        if decision.action is Action.INTERJECT and decision.say:
+            self.speech.say(decision.say)
+        elif decision.action is Action.BACKCHANNEL and self._backchannel is not None:
+            self._backchannel()
         if decision.action is Action.YIELD:
             self.speech.cancel()
             self.reasoning.interrupt_speech()
@@ -182,10 +196,24 @@ class DialogueLoop:
                 reply = delivery.result.reply or delivery.result.error or ""
                 self.speech.say(reply)
 
+    def _cue_request(self, text: str, result: Any) -> bool:
+        """A timed request ("tell me when ten seconds have passed") goes on the cue clock, not to reasoning."""
+        seconds = cue_seconds(text) if self.cues is not None else None
+        if seconds is None or self.cues is None:
+            return False
+        words = getattr(result, "words", None) or []
+        spoken_end_ns = self._utterance_start_ns + int(float(words[-1].end) * NS_PER_S) if words else None
+        self.cues.add((spoken_end_ns or time.monotonic_ns()) + int(seconds * NS_PER_S), cue_phrase(seconds))
+        self.speech.say(ACKNOWLEDGE)
+        return True
+
     def _hear(self, snap: Snapshot, decision: Decision) -> None:
         hearing = decision.user_state in self._HEARING
-        if hearing and not self._in_utterance and self._previous_mic is not None:
-            self.recognizer.feed(self._previous_mic)  # pre-roll: speech onsets straddle tick edges
+        if hearing and not self._in_utterance:
+            self._utterance_start_ns = snap.start_ns
+            if self._previous_mic is not None:
+                self.recognizer.feed(self._previous_mic)  # pre-roll: speech onsets straddle tick edges
+                self._utterance_start_ns = self._previous_start_ns
         if hearing:
             self._in_utterance = True
             self.recognizer.feed(snap.mic)
@@ -195,10 +223,11 @@ class DialogueLoop:
             self.recognizer.request_final()
             self._in_utterance = False
         self._previous_mic = snap.mic
+        self._previous_start_ns = snap.start_ns
 
 
 def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame], None] | None = None,
-                   frame_source: Callable[[], np.ndarray | None] | None = None,
+                   frame_source: Callable[[], np.ndarray | None] | None = None, cues: CueClock | None = None,
                    ) -> tuple[DialogueLoop, Callable[[], None]]:
     """Load recognizer, voice and reasoning tier from the settings; returns the loop and its closer.
 
@@ -206,6 +235,7 @@ def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame]
     """
     from app.reasoning.runtime import build_worker, embedded_backend
     from app.speech.asr import AsrWorker
+    from app.speech.backchannel import BackchannelBank
     from app.speech.tts import PiperTts
 
     sp = settings.speech
@@ -217,7 +247,13 @@ def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame]
     reasoning = build_worker(options, frame_source=frame_source)
     recognizer.wait_ready(60)
     writer = SpeechWriter(voice, playback, on_frame)
-    loop = DialogueLoop(recognizer, reasoning, writer, on_frame)
+    bank = BackchannelBank(voice)
+    bank.warm()
+
+    def backchannel() -> None:
+        playback.enqueue(bank.clip("mm-hm"), "mm-hm")
+
+    loop = DialogueLoop(recognizer, reasoning, writer, on_frame, cues=cues, backchannel=backchannel)
 
     def close() -> None:
         writer.close()

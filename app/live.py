@@ -19,9 +19,11 @@ from app.core.clock import MonotonicClock
 from app.core.frames import Decision, DeviceEvent, DeviceStatus
 from app.core.ring import RingBuffer
 from app.dialogue import DialogueLoop, build_dialogue
+from app.interaction.cues import CueClock
 from app.interaction.loop import InteractionLoop
+from app.interaction.policies import build_policy
 from app.interaction.scheduler import MicroTurnScheduler, TickStats
-from app.session import SAMPLE_RATE, build_policy, chime_responder
+from app.session import SAMPLE_RATE, chime_responder
 from app.speech.playback import PlaybackQueue
 from app.speech.speaker import SpeakerOutput
 
@@ -44,6 +46,11 @@ class LiveSession:
                               on_event=on_device_event,
                               backoff=Backoff(max_s=settings.audio.reconnect_max_backoff_s))
         self.stats = TickStats()
+        self.cues = CueClock()  # requested times, shared by the conversation and the floor policy
+
+    def _policy_problem(self, message: str) -> None:
+        self._on_device_event(DeviceEvent(t_ns=MonotonicClock().now_ns(), device="interaction model",
+                                          status=DeviceStatus.LOST, message=message))
 
     def _open_speaker(self) -> SpeakerOutput | None:
         try:
@@ -66,7 +73,7 @@ class LiveSession:
     def _open_dialogue(self) -> tuple[DialogueLoop | None, Callable[[], None]]:
         """Recognition, reasoning and speech; without them the assistant still answers with a chime."""
         try:
-            return build_dialogue(self.settings, self.playback, self._on_frame, self._latest_frame)
+            return build_dialogue(self.settings, self.playback, self._on_frame, self._latest_frame, cues=self.cues)
         except Exception as exc:
             log.exception("conversation parts failed to load")
             self._on_device_event(DeviceEvent(t_ns=MonotonicClock().now_ns(), device="speech",
@@ -86,7 +93,9 @@ class LiveSession:
             from app.speech.aec import EchoCanceller
 
             canceller = EchoCanceller()
-        loop = InteractionLoop(self.ring, self.playback, build_policy(self.settings),
+        policy = build_policy(self.settings, self.cues, camera=self.settings.camera.enabled,
+                              on_problem=self._policy_problem)
+        loop = InteractionLoop(self.ring, self.playback, policy,
                                None if dialogue else chime_responder, tick_ms=self.settings.interaction.tick_ms,
                                hooks=[dialogue.on_tick] if dialogue else [], echo_canceller=canceller,
                                on_heard=self._on_frame)

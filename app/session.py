@@ -18,11 +18,12 @@ from app.audio_io import write_wav
 from app.capture.files import FileCamera, FileMic
 from app.config import Settings
 from app.core.clock import NS_PER_S, Clock, MonotonicClock, VirtualClock
-from app.core.frames import Decision
+from app.core.frames import Action, Decision
 from app.core.ring import RingBuffer
 from app.dialogue import build_dialogue
-from app.interaction.loop import InteractionLoop, Responder
-from app.interaction.placeholder_policy import PlaceholderPolicy
+from app.interaction.cues import CueClock
+from app.interaction.loop import FloorPolicy, InteractionLoop, Responder
+from app.interaction.policies import build_policy as _build_policy
 from app.interaction.scheduler import MicroTurnScheduler
 from app.speech.earcon import chime
 from app.speech.playback import PlaybackQueue
@@ -61,10 +62,9 @@ def file_transcriber(settings: Settings) -> Transcriber:
     return transcribe
 
 
-def build_policy(settings: Settings) -> PlaceholderPolicy:
+def build_policy(settings: Settings, cues: CueClock | None = None, camera: bool = False) -> FloorPolicy:
     """The floor policy the settings ask for."""
-    s = settings.interaction
-    return PlaceholderPolicy(threshold_db=s.speech_threshold_db, patience_s=s.patience_s, tick_s=s.tick_ms / 1000)
+    return _build_policy(settings, cues, camera)
 
 
 def run_headless(settings: Settings, mic_file: Path, out_dir: Path, *, camera_file: Path | None = None,
@@ -81,7 +81,8 @@ def run_headless(settings: Settings, mic_file: Path, out_dir: Path, *, camera_fi
     ring = RingBuffer(SAMPLE_RATE, settings.audio.ring_seconds, settings.camera.ring_frames)
     playback = PlaybackQueue(ring.self_audio)
     # Models load before the clock starts, so loading does not count as the first ticks being late.
-    talk, close_talk = build_dialogue(settings, playback) if dialogue else (None, lambda: None)
+    cues = CueClock()
+    talk, close_talk = build_dialogue(settings, playback, cues=cues) if dialogue else (None, lambda: None)
     clock: Clock = VirtualClock() if fast else MonotonicClock()
     t0 = clock.now_ns()
     mic = FileMic(mic_file, ring.mic, t0, settings.audio.block_ms)
@@ -90,8 +91,10 @@ def run_headless(settings: Settings, mic_file: Path, out_dir: Path, *, camera_fi
     camera = FileCamera(camera_file, ring.video, t0, settings.camera.width) if camera_file else None
     if camera is not None:
         pumps.append(camera.pump)
-    loop = InteractionLoop(ring, playback, build_policy(settings), None if talk else responder, pumps,
-                           settings.interaction.tick_ms, hooks=[talk.on_tick] if talk else [])
+    loop = InteractionLoop(ring, playback, build_policy(settings, cues, camera is not None),
+                           None if talk else responder, pumps, settings.interaction.tick_ms,
+                           hooks=[talk.on_tick] if talk else [],
+                           responders=None if talk else {Action.INTERJECT: responder})
 
     out_dir.mkdir(parents=True, exist_ok=True)
     decisions: list[dict[str, Any]] = []

@@ -84,6 +84,7 @@ class Decision:
     compute_ms: float = 0.0
     late_ms: float = 0.0
     say: str = ""
+    reason: str = ""  # why the assistant interjected ("the time you asked for"), shown in the UI
 
     def to_json(self, t0_ns: int = 0) -> dict[str, object]:
         """One events.jsonl line: times relative to ``t0_ns`` in seconds and milliseconds."""
@@ -96,6 +97,7 @@ class Decision:
             "compute_ms": round(self.compute_ms, 3),
             "late_ms": round(self.late_ms, 3),
             "say": self.say,
+            "reason": self.reason,
         }
 
 

@@ -56,12 +56,19 @@ def read_item(folder: Path) -> Item:
         data = _load(folder / "pause.json")
         ts = data[0].get("timestamp") if isinstance(data, list) and data and isinstance(data[0], dict) else None
         return Item(folder, "pause_handling", float(ts[0]) if ts else None, float(ts[1]) if ts else None)
+    if (folder / "cue.json").is_file():
+        cue = _load(folder / "cue.json")
+        return Item(folder, "time_cue", float(cue["request_end"]), float(cue["due"]))
+    if (folder / "visual.json").is_file():
+        event = float(_load(folder / "visual.json")["event"])
+        return Item(folder, "visual_event", event, event)
     if (folder / "metadata.json").is_file():
         meta = _load(folder / "metadata.json")
         ts = meta.get("timestamps") or [None, None]
         return Item(folder, _v15_category(folder, meta),
                     None if ts[0] is None else float(ts[0]), None if ts[1] is None else float(ts[1]))
-    raise ValueError(f"{folder}: no pause.json, turn_taking.json, interrupt.json or metadata.json")
+    raise ValueError(f"{folder}: no pause.json, turn_taking.json, interrupt.json, metadata.json, cue.json or "
+                     "visual.json")
 
 
 def discover(root: Path) -> list[Item]:

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
 
 from app.core.clock import NS_PER_MS
-from app.core.frames import Action, Decision, HeardSpan, Snapshot
+from app.core.frames import Action, Decision, HeardSpan, Snapshot, UserState
 from app.core.ring import RingBuffer
-from app.interaction.placeholder_policy import PlaceholderPolicy
 from app.speech.playback import PlaybackQueue
 
-Responder = Callable[[int], tuple[np.ndarray, str]]
-"""Given the tick time, the reply to play: (mono float32 audio at the ring's rate, its text)."""
+Responder = Callable[[int], tuple[np.ndarray, str] | None]
+"""Given the tick time, what to play: (mono float32 audio at the ring's rate, its text), or None."""
+
+
+class FloorPolicy(Protocol):
+    """Decides the floor every micro-turn (the trained model's policy, the baseline, the placeholder)."""
+
+    def step(self, snap: Snapshot, assistant_speaking: bool) -> tuple[Action, UserState, float]:
+        """(action, user state, mic level in dB) for this micro-turn."""
+        ...
+
+    def reset(self) -> None:
+        """Start a new conversation."""
+        ...
 
 
 class EchoCanceller(Protocol):
@@ -33,14 +44,18 @@ TickHook = Callable[[Snapshot, Decision], None]
 class InteractionLoop:
     """Callable step for the scheduler; owns no threads, so it runs the same on any clock."""
 
-    def __init__(self, ring: RingBuffer, playback: PlaybackQueue, policy: PlaceholderPolicy,
+    def __init__(self, ring: RingBuffer, playback: PlaybackQueue, policy: FloorPolicy,
                  responder: Responder | None, pumps: Sequence[Callable[[int], None]] = (), tick_ms: int = 200,
                  hooks: Sequence[TickHook] = (), echo_canceller: EchoCanceller | None = None,
-                 on_heard: Callable[[HeardSpan], None] | None = None) -> None:
+                 on_heard: Callable[[HeardSpan], None] | None = None,
+                 responders: Mapping[Action, Responder] | None = None) -> None:
         self.ring = ring
         self.playback = playback
         self.policy = policy
-        self._responder = responder
+        # What to play for each speaking action; ``responder`` alone answers TAKE_TURN.
+        self._responders = dict(responders or {})
+        if responder is not None:
+            self._responders.setdefault(Action.TAKE_TURN, responder)
         self._pumps = list(pumps)
         self._hooks = list(hooks)
         self._echo_canceller = echo_canceller
@@ -63,15 +78,19 @@ class InteractionLoop:
             # What the policy and recognizer hear is the mic minus the assistant's own voice.
             snap = dataclasses.replace(snap, mic=self._echo_canceller.process(snap.mic, snap.self_audio))
         action, user_state, level = self.policy.step(snap, self.playback.speaking)
-        say = ""
-        if action is Action.TAKE_TURN and self._responder is not None:
-            audio, say = self._responder(t_ns)
+        say, reason = "", ""
+        if action is Action.INTERJECT and hasattr(self.policy, "interjection"):
+            say, reason = self.policy.interjection()  # what is due and why, for the speech and the UI
+        respond = self._responders.get(action)
+        if respond is not None and (reply := respond(t_ns)) is not None:
+            audio, say = reply
             uid = self.playback.enqueue(audio, say)
             self.replies.append((uid, t_ns, say))
         elif action is Action.YIELD:
             self._record_heard(self.playback.stop(t_ns))
         self._record_heard(self.playback.drain_finished())
-        decision = Decision(t_ns=t_ns, tick=tick, action=action, user_state=user_state, mic_level_db=level, say=say)
+        decision = Decision(t_ns=t_ns, tick=tick, action=action, user_state=user_state, mic_level_db=level, say=say,
+                            reason=reason)
         for hook in self._hooks:
             hook(snap, decision)
         return decision

@@ -15,7 +15,7 @@ DEFAULT_PHRASES: tuple[str, ...] = ("mm-hm", "yeah", "okay", "right")
 _SPOKEN = {"mm-hm": "Mm hmm."}
 
 
-def _trim(audio: np.ndarray, rate: int = APP_RATE) -> np.ndarray:
+def trim_silence(audio: np.ndarray, rate: int = APP_RATE) -> np.ndarray:
     """Cut leading/trailing silence (below -45 dB of the peak), keeping 10 ms around the sound."""
     peak = float(np.max(np.abs(audio))) if audio.size else 0.0
     if peak == 0.0:
@@ -51,7 +51,7 @@ class BackchannelBank:
             audio, _ = read_wav(path)
         else:
             audio, _ = self._tts.synthesize(_SPOKEN.get(phrase, f"{phrase.capitalize()}."))
-            audio = quantize16(_trim(np.asarray(audio, np.float32)))
+            audio = quantize16(trim_silence(np.asarray(audio, np.float32)))
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 write_wav(path, audio)

@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         self.level_bar.setValue(level_percent(decision.mic_level_db))
         self.user_label.setText(f"you: {decision.user_state.value.replace('_', ' ')}")
         state = state_for(decision) if self.listening else UiState.MIC_OFF
+        reason = reason or decision.reason or None
         if decision.action is Action.INTERJECT:
             if self._last_action is not Action.INTERJECT:
                 self._start_interjection(decision, reason)

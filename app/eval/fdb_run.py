@@ -1,0 +1,207 @@
+"""``tandem eval fdb``: run every item folder through the system with each floor policy, score it with
+the benchmark's definitions, and write ``report.md`` with the policies side by side.
+
+The first policy's outputs go to ``OUT/<item path relative to ROOT>/output.wav`` (and
+``clean_output.wav`` for overlap items), so other scorers can read them; the others' to
+``OUT/_<policy>/<item path>/``. ``OUT/results.json`` keeps every per-item number.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from app.config import Settings
+from app.eval import fdb_score as S
+from app.eval.fdb_items import Item, discover
+from app.eval.fdb_system import Speech, run_item, write_output
+from app.interaction.floor_policy import Knobs
+from app.speech.audio import APP_RATE
+
+OVERLAP = ("user_backchannel", "talking_to_other", "background_speech")
+CUE_TOLERANCE_S = 0.4
+
+
+def _annotation(item: Item) -> Any:
+    for name in ("turn_taking.json", "pause.json", "interrupt.json", "metadata.json", "cue.json", "visual.json"):
+        if (item.path / name).is_file():
+            return json.loads((item.path / name).read_text(encoding="utf-8"))
+    return None
+
+
+def transcribe_output(speech: Speech, audio: Any) -> list[S.Word]:
+    """Words of the assistant's output with times (faster-whisper word timestamps)."""
+    segments, _ = speech.whisper.transcribe(audio, language="en", beam_size=1, word_timestamps=True,
+                                            vad_filter=False, condition_on_previous_text=False)
+    return [S.Word(w.word.strip(), float(w.start), float(w.end)) for seg in segments for w in (seg.words or [])]
+
+
+def score_item(item: Item, words: Sequence[S.Word], segments: Sequence[tuple[float, float]],
+               annotation: Any) -> dict[str, Any]:
+    """The category's metrics for one item's output."""
+    cat = item.category
+    if cat == "smooth_turn_taking":
+        start = annotation[0].get("turn_start", 0.0) if isinstance(annotation, list) else 0.0
+        to, latency = S.smooth_turn([w for w in words if w.start >= start], float(item.event_end or 0.0))
+        return {"takeover": to, "latency": latency}
+    if cat == "pause_handling":
+        first = annotation[0] if isinstance(annotation, list) and annotation else {}
+        end = float(first.get("turn_end", 1e9))
+        start = float(first.get("turn_start", first.get("timestamp", [0.0])[0]))
+        if "sentences" in first:  # real speech: only a takeover that starts inside a sentence counts
+            inside = [seg for seg in segments if any(a + 0.05 < seg[0] < b - 0.05 for a, b in first["sentences"])]
+            to = any(S.takeover([w for w in words if seg[0] - 0.1 <= w.start < seg[1]]) for seg in inside)
+        else:
+            to = S.takeover([w for w in words if float(first.get("timestamp", [0.0])[0]) - 0.5 <= w.start < end])
+        turn_s = max(1e-6, end - start)
+        bcs = [s for s in S.backchannels(words, segments) if start <= s[0] < end]
+        return {"takeover": to, "backchannels": len(bcs), "user_turn_s": turn_s}
+    if cat == "user_interruption":
+        return S.interruption(words, segments, float(item.event_start or 0.0), float(item.event_end or 0.0))
+    if cat in OVERLAP:
+        return S.keeps_floor(words, segments, float(item.event_start or 0.0), float(item.event_end or 0.0))
+    if cat == "time_cue":
+        due, request_end = float(annotation["due"]), float(annotation["request_end"])
+        after = [s for s in segments if s[0] > request_end + 0.3]
+        onsets = [s[0] for s in after[1:]]  # the first is the acknowledgement
+        near = min(onsets, key=lambda t: abs(t - due)) if onsets else None
+        return {"error_s": None if near is None else near - due,
+                "on_time": near is not None and abs(near - due) <= CUE_TOLERANCE_S}
+    if cat == "visual_event":
+        event = float(annotation["event"])
+        return {"interjected": any(event <= s[0] <= event + 1.2 for s in segments)}
+    return {}
+
+
+def _rate(values: list[bool]) -> float | None:
+    return round(sum(values) / len(values), 3) if values else None
+
+
+def summarize(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per-category aggregate metrics of one policy."""
+    by: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by[r["category"]].append(r["score"])
+    out: dict[str, dict[str, Any]] = {}
+    for cat, scores in by.items():
+        agg: dict[str, Any] = {"items": len(scores)}
+        if cat == "smooth_turn_taking":
+            agg["TOR"] = _rate([s["takeover"] for s in scores])
+            agg["median_latency_s"] = _round(S.median([s["latency"] for s in scores]))
+        elif cat == "pause_handling":
+            agg["TOR"] = _rate([s["takeover"] for s in scores])
+            turn_s = sum(s["user_turn_s"] for s in scores)
+            agg["backchannels_per_s"] = round(sum(s["backchannels"] for s in scores) / turn_s, 3) if turn_s else None
+        elif cat == "user_interruption":
+            agg["TOR"] = _rate([bool(s["takeover"]) for s in scores])
+            agg["median_stop_latency_s"] = _round(S.median([s["stop_latency"] for s in scores]))
+            agg["median_response_latency_s"] = _round(S.median([s["response_latency"] for s in scores]))
+        elif cat in OVERLAP:
+            agg["kept_floor"] = _rate([s["kept_floor"] for s in scores])
+            agg["stopped"] = _rate([s["stopped"] for s in scores])
+            agg["took_over"] = _rate([s["took_over"] for s in scores])
+        elif cat == "time_cue":
+            agg["on_time"] = _rate([s["on_time"] for s in scores])
+            agg["median_abs_error_s"] = _round(S.median([abs(s["error_s"]) if s["error_s"] is not None else None
+                                                          for s in scores]))
+        elif cat == "visual_event":
+            agg["interjected"] = _rate([s["interjected"] for s in scores])
+        out[cat] = agg
+    return out
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
+
+
+TARGETS = {
+    ("smooth_turn_taking", "TOR"): ">= 0.95", ("smooth_turn_taking", "median_latency_s"): "<= 0.35",
+    ("pause_handling", "TOR"): "<= 0.10", ("pause_handling", "backchannels_per_s"): "0.05 - 0.3",
+    ("user_interruption", "TOR"): ">= 0.95", ("user_interruption", "median_stop_latency_s"): "<= 0.25",
+    ("user_interruption", "median_response_latency_s"): "<= 0.8",
+    ("user_backchannel", "kept_floor"): ">= 0.90", ("talking_to_other", "kept_floor"): ">= 0.90",
+    ("background_speech", "kept_floor"): ">= 0.90", ("time_cue", "on_time"): ">= 0.90",
+}
+
+
+def report_markdown(summaries: dict[str, dict[str, dict[str, Any]]], root: Path,
+                    compute: dict[str, list[float]]) -> str:
+    """The side-by-side table."""
+    policies = list(summaries)
+    lines = [f"# Full-Duplex-Bench evaluation of {root}", "",
+             "| category | metric | target | " + " | ".join(policies) + " |",
+             "|---|---|---|" + "---|" * len(policies)]
+    cats = sorted({c for s in summaries.values() for c in s}, key=lambda c: list(CATEGORY_ORDER).index(c)
+                  if c in CATEGORY_ORDER else 99)
+    for cat in cats:
+        metrics = sorted({m for s in summaries.values() for m in s.get(cat, {})}, key=lambda m: (m != "items", m))
+        for m in metrics:
+            vals = [summaries[p].get(cat, {}).get(m) for p in policies]
+            lines.append(f"| {cat} | {m} | {TARGETS.get((cat, m), '')} | " + " | ".join(
+                "-" if v is None else str(v) for v in vals) + " |")
+    lines.append("")
+    for p, c in compute.items():
+        if c:
+            lines.append(f"- {p}: recognizer and synthesizer time per reply (added before the reply body): "
+                         f"median {statistics.median(c):.3f} s over {len(c)} replies")
+    return "\n".join(lines) + "\n"
+
+
+CATEGORY_ORDER = ("smooth_turn_taking", "pause_handling", "user_interruption", "user_backchannel",
+                  "talking_to_other", "background_speech", "time_cue", "visual_event")
+
+
+def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[str] = ("model", "baseline"),
+            *, limit: int | None = None, progress: Callable[[int, int], None] | None = None,
+            model_path: Path | None = None) -> Path:
+    """Run and score every item under ``root`` with each policy; returns the report's path."""
+    items = discover(root)
+    if limit:
+        kept: dict[str, int] = defaultdict(int)
+        chosen = []
+        for it in items:
+            if kept[it.category] < limit:
+                kept[it.category] += 1
+                chosen.append(it)
+        items = chosen
+    if not items:
+        raise FileNotFoundError(f"No benchmark items (folders with input.wav and an annotation) under {root}")
+    sp = settings.speech
+    speech = Speech(sp.voice, sp.asr_model, sp.asr_threads)
+    s = settings.interaction
+    knobs = Knobs(patience=s.patience, backchannel_rate=s.backchannel_rate,
+                  interruption_sensitivity=s.interruption_sensitivity)
+    results: dict[str, list[dict[str, Any]]] = {p: [] for p in policies}
+    compute: dict[str, list[float]] = {p: [] for p in policies}
+    total, done = len(items) * len(policies), 0
+    for n, policy in enumerate(policies):
+        base = out_dir if n == 0 else out_dir / f"_{policy}"
+        for item in items:
+            rel = item.relative_to(root)
+            run = run_item(item.path / "input.wav", policy, speech, knobs, model_path, s.tick_ms)
+            write_output(run, base / rel / "output.wav")
+            if (item.path / "clean_input.wav").is_file():
+                clean = run_item(item.path / "clean_input.wav", policy, speech, knobs, model_path, s.tick_ms)
+                write_output(clean, base / rel / "clean_output.wav")
+            words = transcribe_output(speech, run.output)
+            segments = S.speech_segments(run.output, APP_RATE)
+            score = score_item(item, words, segments, _annotation(item))
+            compute[policy].extend(run.compute_s)
+            results[policy].append({"item": str(rel), "category": item.category, "score": score,
+                                    "turns": run.turns, "output_words": [w.text for w in words]})
+            done += 1
+            if progress:
+                progress(done, total)
+    summaries = {p: summarize(rows) for p, rows in results.items()}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps({"summary": summaries, "items": results}, indent=1,
+                                                     default=str), encoding="utf-8")
+    report = out_dir / "report.md"
+    text = report_markdown(summaries, root, compute)
+    text += "".join(f"- {p} outputs: {out_dir if n == 0 else out_dir / ('_' + p)}\n" for n, p in enumerate(policies))
+    report.write_text(text, encoding="utf-8")
+    return report

@@ -1,0 +1,204 @@
+"""The full system as the benchmark runs it on one item: floor policy, speech recognition of each user
+turn, the cue clock, and speech synthesis of what the assistant says, on the virtual clock.
+
+What the assistant says is not the point of the benchmark, so replies are fixed sentences in the
+product's voice. Each reply starts with a short opener that plays at once (the interaction tier's own
+words), then the body after the time the recognizer and synthesizer really took on this machine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.audio_io import read_wav_mono, write_wav
+from app.capture.files import FileMic
+from app.core.clock import NS_PER_S, VirtualClock
+from app.core.frames import Action, Decision, Snapshot, UserState
+from app.core.ring import RingBuffer
+from app.interaction.baseline_policy import BaselinePolicy
+from app.interaction.cues import ACKNOWLEDGE, CueClock, cue_phrase, cue_seconds
+from app.interaction.floor_policy import Knobs
+from app.interaction.loop import InteractionLoop
+from app.interaction.model import InteractionModel
+from app.interaction.model_policy import ModelPolicy
+from app.interaction.scheduler import MicroTurnScheduler
+from app.speech.audio import APP_RATE
+from app.speech.backchannel import trim_silence
+from app.speech.playback import PlaybackQueue
+from app.speech.speaker import VirtualSpeaker
+
+OPENERS = ("Okay, let me see.", "Right, so, here it is.", "Sure, one moment.")
+REPLIES = (
+    "Here is what I found. The short answer is yes, and I can tell you more about the details if you like.",
+    "Let me walk you through it. There are three things to keep in mind, and the first one matters most.",
+    "That is a good question. It depends a little on the time of day, but usually it takes about twenty minutes.",
+)
+BACKCHANNEL = "Mm hmm."
+
+
+class Speech:
+    """Synthesized clips in the assistant's voice, cached; and the recognizer, loaded once."""
+
+    def __init__(self, voice: str, asr_model: str, asr_threads: int) -> None:
+        from app.speech.asr import load_whisper
+        from app.speech.tts import PiperTts
+
+        self._tts = PiperTts(voice)
+        self._clips: dict[str, np.ndarray] = {}
+        self.whisper = load_whisper(asr_model, asr_threads)
+
+    def clip(self, text: str) -> np.ndarray:
+        """``text`` as audio (cached: openers, backchannels and replies repeat)."""
+        if text not in self._clips:
+            audio, _ = self._tts.synthesize(text)
+            self._clips[text] = trim_silence(np.asarray(audio, np.float32))  # speech starts when the reply does
+        return self._clips[text]
+
+    def transcribe(self, audio: np.ndarray) -> tuple[str, float | None]:
+        """Text of a user turn and where its last word ends (seconds into ``audio``)."""
+        from app.speech.asr import StreamingTranscriber
+
+        st = StreamingTranscriber(self.whisper, final_beam_size=1)
+        st.feed(audio)
+        final = st.finalize()
+        return final.text, (final.words[-1].end if final.words else None)
+
+
+@dataclass
+class TurnRecorder:
+    """The mic audio of the user's current turn, for recognition when the assistant takes the floor."""
+
+    chunks: list[np.ndarray] = field(default_factory=list)
+    start_ns: int | None = None
+
+    def reset(self) -> None:
+        """Forget the turn."""
+        self.chunks.clear()
+        self.start_ns = None
+
+    def hook(self, snap: Snapshot, decision: Decision) -> None:
+        """Keep audio while the user holds the floor; a take or interjection closes the turn."""
+        if decision.action in (Action.TAKE_TURN,):
+            self.reset()
+            return
+        if decision.user_state in (UserState.SPEAKING, UserState.PAUSING, UserState.END_OF_TURN) or self.chunks:
+            if self.start_ns is None:
+                self.start_ns = snap.start_ns
+            self.chunks.append(np.asarray(snap.mic))
+
+    def audio(self) -> np.ndarray:
+        """The turn so far."""
+        return np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.float32)
+
+
+class BaselineTimer:
+    """The baseline harness's timer: speaks a requested cue at the first tick at or after its time."""
+
+    def __init__(self, policy: BaselinePolicy, cues: CueClock) -> None:
+        self.policy = policy
+        self.cues = cues
+        self.due = None
+
+    def reset(self) -> None:
+        """Start a new conversation."""
+        self.policy.reset()
+        self.cues.reset()
+
+    def step(self, snap: Snapshot, assistant_speaking: bool) -> tuple[Action, UserState, float]:
+        """The baseline's decision, or INTERJECT when a timer is due."""
+        action, user, level = self.policy.step(snap, assistant_speaking)
+        ttc = self.cues.time_to_next(snap.t_ns)
+        if ttc is not None and ttc <= 0 and not assistant_speaking:
+            self.due = self.cues.pending.pop(0)
+            return Action.INTERJECT, user, level
+        return action, user, level
+
+
+@dataclass
+class ItemRun:
+    """What one item produced."""
+
+    output: np.ndarray
+    decisions: list[dict[str, Any]]
+    turns: list[dict[str, Any]]
+    compute_s: list[float]
+
+
+def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
+             model_path: Path | None = None, tick_ms: int = 200) -> ItemRun:
+    """Run ``mic_file`` through the system with the ``model`` or ``baseline`` floor policy."""
+    from app.speech.vad import SileroVad
+
+    ring = RingBuffer(APP_RATE, 60.0, 4)
+    playback = PlaybackQueue(ring.self_audio)
+    clock = VirtualClock()
+    t0 = clock.now_ns()
+    mic = FileMic(mic_file, ring.mic, t0)
+    speaker = VirtualSpeaker(playback, t0, len(mic.audio))
+    cues = CueClock()
+    policy: Any
+    if policy_name == "model":
+        policy = ModelPolicy(InteractionModel(model_path), SileroVad(), knobs=knobs, tick_s=tick_ms / 1000, cues=cues)
+    else:
+        policy = BaselineTimer(BaselinePolicy(SileroVad(), tick_s=tick_ms / 1000), cues)
+    recorder = TurnRecorder()
+    turns: list[dict[str, Any]] = []
+    compute: list[float] = []
+    n_reply = [0]
+
+    def take_turn(t_ns: int) -> tuple[np.ndarray, str]:
+        wall = time.perf_counter()
+        audio = recorder.audio()
+        text, last_end = speech.transcribe(audio) if audio.size else ("", None)
+        seconds = cue_seconds(text)
+        if seconds is not None and recorder.start_ns is not None:
+            end_ns = recorder.start_ns + int((last_end or audio.size / APP_RATE) * NS_PER_S)
+            cues.add(end_ns + int(seconds * NS_PER_S), cue_phrase(seconds))
+            body = ACKNOWLEDGE
+        else:
+            body = REPLIES[n_reply[0] % len(REPLIES)]
+        opener = OPENERS[n_reply[0] % len(OPENERS)]
+        n_reply[0] += 1
+        first, rest = speech.clip(opener), speech.clip(body)
+        spent = time.perf_counter() - wall
+        compute.append(spent)
+        gap = np.zeros(max(0, int((spent - first.size / APP_RATE) * APP_RATE)), np.float32)
+        turns.append({"t": round((t_ns - t0) / NS_PER_S, 3), "heard": text, "cue_s": seconds,
+                      "compute_s": round(spent, 3)})
+        return np.concatenate([first, gap, rest]), f"{opener} {body}"
+
+    def interject(t_ns: int) -> tuple[np.ndarray, str] | None:
+        due = getattr(policy, "due", None) or getattr(getattr(policy, "state", None), "due", None)
+        text = due.say if due is not None else "Oh, what have you got there?"
+        return speech.clip(text), text
+
+    def backchannel(_t_ns: int) -> tuple[np.ndarray, str]:
+        return speech.clip(BACKCHANNEL), BACKCHANNEL
+
+    loop = InteractionLoop(ring, playback, policy, None, [mic.pump, speaker.pump], tick_ms,
+                           hooks=[recorder.hook],
+                           responders={Action.TAKE_TURN: take_turn, Action.INTERJECT: interject,
+                                       Action.BACKCHANNEL: backchannel})
+    decisions: list[dict[str, Any]] = []
+    record: Callable[[Decision], None] = lambda d: decisions.append(d.to_json(t0))  # noqa: E731
+    scheduler = MicroTurnScheduler(clock, loop, period_ms=tick_ms, on_decision=record)
+    scheduler.run(t0, n_ticks=int(np.ceil(len(mic.audio) / (APP_RATE * tick_ms // 1000))))
+    speaker.pump(t0 + mic.duration_ns)
+    return ItemRun(speaker.output, decisions, turns, compute)
+
+
+def write_output(run: ItemRun, path: Path) -> None:
+    """The item's time-aligned output.wav."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(path, run.output, APP_RATE)
+
+
+def input_duration(path: Path) -> float:
+    """Seconds of audio in a WAV file."""
+    return read_wav_mono(path, APP_RATE).size / APP_RATE

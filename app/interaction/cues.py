@@ -1,0 +1,71 @@
+"""Requested times ("tell me when ten seconds have passed"): the clock the interaction model reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.core.clock import NS_PER_S
+from app.reasoning.intents import parse_duration
+
+OVERDUE_S = 0.4
+"""A cue the model has not spoken this long after its time is spoken anyway: a request is never lost."""
+
+
+CUE_WORDS = ("tell me", "let me know", "say", "remind", "nudge", "ping", "alert", "warn", "call out", "shout")
+ACKNOWLEDGE = "Okay, I will tell you."
+_NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+
+
+def cue_seconds(text: str) -> float | None:
+    """Seconds the user asked to be told about ("tell me when ten seconds have passed"), else None."""
+    low = text.lower()
+    if not any(w in low for w in CUE_WORDS):
+        return None
+    seconds = parse_duration(low)
+    return seconds if seconds is not None and 0 < seconds <= 3600 else None
+
+
+def cue_phrase(seconds: float) -> str:
+    """What to say when the requested time has come."""
+    word = _NUMBER_WORDS.get(int(seconds))
+    return f"That's {word} seconds." if word and seconds == int(seconds) else "Time is up."
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One requested moment and what to say then."""
+
+    due_ns: int
+    say: str
+
+
+@dataclass
+class CueClock:
+    """Pending cues, soonest first; one state object with ``reset()``."""
+
+    pending: list[Cue] = field(default_factory=list)
+
+    def reset(self) -> None:
+        """Drop every pending cue."""
+        self.pending.clear()
+
+    def add(self, due_ns: int, say: str) -> None:
+        """Ask for ``say`` at ``due_ns``."""
+        self.pending.append(Cue(due_ns, say))
+        self.pending.sort(key=lambda c: c.due_ns)
+
+    def time_to_next(self, t_ns: int) -> float | None:
+        """Seconds until the next cue (negative once due), or None."""
+        return (self.pending[0].due_ns - t_ns) / NS_PER_S if self.pending else None
+
+    def take(self, t_ns: int, window_s: float = 0.5) -> Cue | None:
+        """Remove and return the cue due within ``window_s`` of ``t_ns``, if any."""
+        if self.pending and abs(self.pending[0].due_ns - t_ns) <= window_s * NS_PER_S:
+            return self.pending.pop(0)
+        return None
+
+    def overdue(self, t_ns: int) -> Cue | None:
+        """Remove and return a cue more than ``OVERDUE_S`` late."""
+        if self.pending and t_ns - self.pending[0].due_ns > OVERDUE_S * NS_PER_S:
+            return self.pending.pop(0)
+        return None

@@ -1,0 +1,216 @@
+"""The floor policy: turns the interaction model's per-tick probabilities into one floor action.
+
+Every tick (200 ms) the model gives three outputs (see ``Probs``). This deterministic policy reads
+them with the user's ``Knobs`` and remembers a little between ticks (``FloorState``). Rules, in order:
+
+1. User state: the argmax of ``probs.user_state``; it is what gets reported. A tick whose state is
+   ``speaking`` starts a user turn if none is open; ``user_turn_s`` counts the turn's length until the
+   assistant takes the turn.
+2. Cue: ``cue_due >= 0.5`` while the assistant is silent -> INTERJECT at once (a cue never waits on
+   patience), but never twice within 1.0 s, so a cue that stays due for a few ticks fires once.
+3. Assistant speaking -> YIELD or CONTINUE. Evidence is p(action=yield):
+   - YIELD when it is >= ``yield_threshold`` on one tick, or >= ``yield_weak_threshold`` (0.7 of it)
+     on 2 consecutive ticks;
+   - when the user state is ``backchannel`` or ``other`` (a "mm-hm", background speech) the tick only
+     yields if p(yield) >= 0.8, and it breaks a run of weak evidence;
+   - otherwise CONTINUE. Both thresholds fall as ``interruption_sensitivity`` rises, so any sequence
+     that yields at one sensitivity yields at every higher one.
+4. Assistant silent -> TAKE_TURN when p(action=take_turn) >= ``take_threshold`` on ``take_ticks``
+   consecutive ticks in which the user is not speaking, and a user turn is open. Taking closes the
+   turn, so there is no second take until the user speaks again (and none before they first speak).
+   The evidence is the action head alone: it is trained on the decision itself and already sees
+   what the state head sees; adding p(end_of_turn) would count the same evidence twice and put the
+   sum on a 0..2 scale the thresholds do not mean.
+5. Assistant silent -> BACKCHANNEL when p(action=backchannel) >= 0.4, the open user turn has lasted
+   >= 3 s, and at least ``backchannel_gap_s`` have passed since the last backchannel.
+6. Otherwise LISTEN.
+
+Knob -> threshold (piecewise linear through the listed points; see the functions below):
+patience 0 / 0.5 / 0.75 / 1 -> take_threshold 0.35 / 0.5 / 0.6 / 0.7 and take_ticks 1 / 1 / 2 / 3;
+interruption_sensitivity 0 / 0.5 / 1 -> yield_threshold 0.8 / 0.5 / 0.3;
+backchannel_rate 0 / 0.1 / 0.5 / 1 -> backchannel_gap_s never / 12 / 8 / 3 s.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+from app.core.frames import Action, UserState
+
+CUE_P = 0.5  # cue_due at or above this interjects
+CUE_REFRACTORY_S = 1.0  # no second interjection within this long
+WEAK_YIELD_FRACTION = 0.7  # weak yield evidence is this fraction of the yield threshold ...
+WEAK_YIELD_TICKS = 2  # ... and must hold for this many consecutive ticks
+HARD_YIELD_P = 0.8  # backchannel/other speech yields only at or above this
+BACKCHANNEL_P = 0.4  # p(action=backchannel) needed to backchannel
+BACKCHANNEL_MIN_TURN_S = 3.0  # the user turn must have lasted this long first
+_EPS = 1e-9  # float slack for times summed from ticks
+
+_USER_STATES = tuple(UserState)
+_ACTIONS = tuple(Action)
+
+
+def _check_unit(name: str, x: float) -> None:
+    if not 0.0 <= x <= 1.0:
+        raise ValueError(f"{name} must be in [0, 1], got {x}")
+
+
+def _lerp3(x: float, at0: float, at_half: float, at1: float) -> float:
+    """Piecewise-linear value through (0, at0), (0.5, at_half), (1, at1)."""
+    if x <= 0.5:
+        return at0 + (at_half - at0) * (x / 0.5)
+    return at_half + (at1 - at_half) * ((x - 0.5) / 0.5)
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """User-facing interaction settings, each in [0, 1]."""
+
+    patience: float = 0.5  # higher waits longer before taking the turn
+    backchannel_rate: float = 0.5  # 0 never backchannels; higher allows them more often
+    interruption_sensitivity: float = 0.5  # higher yields sooner to user speech while the assistant talks
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            _check_unit(f.name, getattr(self, f.name))
+
+
+DEFAULT_KNOBS = Knobs()
+
+
+@dataclass(frozen=True)
+class Probs:
+    """One tick of model output."""
+
+    user_state: tuple[float, ...]  # 6 probabilities in UserState order
+    action: tuple[float, ...]  # 6 probabilities in Action order
+    cue_due: float  # probability that a requested time/cue is due now
+
+    def __post_init__(self) -> None:
+        if len(self.user_state) != len(_USER_STATES):
+            raise ValueError(f"user_state needs {len(_USER_STATES)} probabilities, got {len(self.user_state)}")
+        if len(self.action) != len(_ACTIONS):
+            raise ValueError(f"action needs {len(_ACTIONS)} probabilities, got {len(self.action)}")
+
+    def p(self, action: Action) -> float:
+        """The probability of one action."""
+        return self.action[_ACTIONS.index(action)]
+
+    def state(self) -> UserState:
+        """The most likely user state (the first on ties)."""
+        return _USER_STATES[max(range(len(_USER_STATES)), key=self.user_state.__getitem__)]
+
+
+def take_threshold(knobs: Knobs) -> float:
+    """p(take_turn) needed to count a tick toward taking the turn: 0.35 / 0.5 / 0.7 at patience 0 / 0.5 / 1."""
+    return _lerp3(knobs.patience, 0.35, 0.5, 0.7)
+
+
+def take_ticks(knobs: Knobs) -> int:
+    """Consecutive qualifying ticks needed to take the turn: 1 up to patience 0.5 (the model already
+    waits for the end of the turn; a second tick would add 200 ms to every reply), then 2 at 0.75, 3 at 1.
+    """
+    return 1 + math.floor(max(0.0, 4 * knobs.patience - 2) + _EPS)
+
+
+def yield_threshold(knobs: Knobs) -> float:
+    """p(yield) that yields on a single tick: 0.8 / 0.5 / 0.3 at sensitivity 0 / 0.5 / 1."""
+    return _lerp3(knobs.interruption_sensitivity, 0.8, 0.5, 0.3)
+
+
+def yield_weak_threshold(knobs: Knobs) -> float:
+    """p(yield) that yields when held for ``WEAK_YIELD_TICKS`` consecutive ticks (0.35 at sensitivity 0.5)."""
+    return WEAK_YIELD_FRACTION * yield_threshold(knobs)
+
+
+def backchannel_gap_s(knobs: Knobs) -> float:
+    """Minimum seconds between backchannels: 12 s at rate 0.1 down to 3 s at 1.0; never at rate 0."""
+    if knobs.backchannel_rate <= 0.0:
+        return math.inf
+    return 13.0 - 10.0 * knobs.backchannel_rate
+
+
+@dataclass
+class FloorState:
+    """What the policy remembers between ticks."""
+
+    t_s: float = 0.0  # time since the start (or the last reset)
+    in_user_turn: bool = False  # the user has spoken since the assistant last took the turn
+    user_turn_s: float = 0.0  # how long the open user turn has lasted
+    since_backchannel_s: float = math.inf
+    since_interject_s: float = math.inf
+    yield_evidence: int = 0  # consecutive assistant-speaking ticks with weak yield evidence
+    eot_ticks: int = 0  # consecutive assistant-silent ticks with take evidence
+    last_action: Action = Action.LISTEN
+
+    def reset(self) -> None:
+        """Forget the conversation so far."""
+        for f in fields(self):
+            setattr(self, f.name, f.default)
+
+
+class FloorPolicy:
+    """Model probabilities + knobs -> the floor action for each tick."""
+
+    def __init__(self, knobs: Knobs = DEFAULT_KNOBS, tick_s: float = 0.2) -> None:
+        self.knobs = knobs  # may be replaced at any time; applies from the next tick
+        self.tick_s = tick_s
+        self.state = FloorState()
+
+    def reset(self) -> None:
+        """Start a new conversation."""
+        self.state.reset()
+
+    def step(self, probs: Probs, assistant_speaking: bool) -> tuple[Action, UserState]:
+        """Decide the floor action for this tick; returns (action, reported user state)."""
+        action, user = self._decide(probs, assistant_speaking)
+        st = self.state
+        if action is Action.INTERJECT:
+            st.since_interject_s = 0.0
+        elif action is Action.BACKCHANNEL:
+            st.since_backchannel_s = 0.0
+        elif action is Action.TAKE_TURN:
+            st.in_user_turn = False
+            st.user_turn_s = 0.0
+            st.eot_ticks = 0
+        st.last_action = action
+        return action, user
+
+    def _decide(self, probs: Probs, assistant_speaking: bool) -> tuple[Action, UserState]:
+        """Advance the clocks and evidence counters, then apply the rules in order."""
+        st, k, dt = self.state, self.knobs, self.tick_s
+        user = probs.state()
+        st.t_s += dt
+        st.since_backchannel_s += dt
+        st.since_interject_s += dt
+        if user is UserState.SPEAKING:
+            st.in_user_turn = True
+        if st.in_user_turn:
+            st.user_turn_s += dt
+        p_yield = probs.p(Action.YIELD)
+        listener_noise = user in (UserState.BACKCHANNEL, UserState.OTHER)
+        weak = assistant_speaking and not listener_noise and p_yield >= yield_weak_threshold(k)
+        st.yield_evidence = st.yield_evidence + 1 if weak else 0
+        floor_open = not assistant_speaking and user is not UserState.SPEAKING
+        take = floor_open and probs.p(Action.TAKE_TURN) >= take_threshold(k)
+        st.eot_ticks = st.eot_ticks + 1 if take else 0
+
+        if assistant_speaking:
+            if listener_noise:
+                yields = p_yield >= HARD_YIELD_P
+            else:
+                yields = p_yield >= yield_threshold(k) or st.yield_evidence >= WEAK_YIELD_TICKS
+            return (Action.YIELD if yields else Action.CONTINUE), user
+        if probs.cue_due >= CUE_P and st.since_interject_s + _EPS >= CUE_REFRACTORY_S:
+            return Action.INTERJECT, user
+        if st.in_user_turn and st.eot_ticks >= take_ticks(k):
+            return Action.TAKE_TURN, user
+        if (
+            k.backchannel_rate > 0.0
+            and probs.p(Action.BACKCHANNEL) >= BACKCHANNEL_P
+            and st.user_turn_s + _EPS >= BACKCHANNEL_MIN_TURN_S
+            and st.since_backchannel_s + _EPS >= backchannel_gap_s(k)
+        ):
+            return Action.BACKCHANNEL, user
+        return Action.LISTEN, user

@@ -1,0 +1,89 @@
+"""The floor policy driven by the trained interaction model: features -> model -> deterministic rules.
+
+It also reads the cue clock (time to the next requested moment) and the camera's features, and says
+why it interjected (``reason``), so the UI can show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.audio_io import level_db
+from app.core.clock import NS_PER_S
+from app.core.frames import Action, Snapshot, UserState
+from app.interaction.cues import Cue, CueClock
+from app.interaction.features import FeatureExtractor, TickContext
+from app.interaction.floor_policy import FloorPolicy, Knobs, Probs
+from app.interaction.model import InteractionModel
+
+
+@dataclass
+class ModelPolicyState:
+    """When the assistant was last heard, the newest camera frame seen, and the last tick's outputs."""
+
+    last_speaking_ns: int | None = None
+    last_frame_ns: int | None = None
+    probs: Probs | None = None
+    reason: str = ""
+    due: Cue | None = None
+
+    def reset(self) -> None:
+        """Forget the conversation."""
+        self.last_speaking_ns = self.last_frame_ns = None
+        self.probs = None
+        self.reason = ""
+        self.due = None
+
+
+class ModelPolicy:
+    """``step(snap, assistant_speaking)`` like every floor policy; the model runs once per tick."""
+
+    def __init__(self, model: InteractionModel, vad: object, *, knobs: Knobs | None = None, tick_s: float = 0.2,
+                 cues: CueClock | None = None, visual: object | None = None) -> None:
+        self.model = model
+        self.features = FeatureExtractor(vad, tick_s)
+        self.floor = FloorPolicy(knobs or Knobs(), tick_s)
+        self.cues = cues or CueClock()
+        self._visual = visual  # a VisualFeatureExtractor, or None to ignore the camera
+        self._visual_vec = None
+        self.state = ModelPolicyState()
+
+    def reset(self) -> None:
+        """Start a new conversation: features, model state, rules and cues."""
+        self.features.reset()
+        self.model.reset()
+        self.floor.reset()
+        self.cues.reset()
+        self.state.reset()
+        self._visual_vec = None
+
+    def _context(self, snap: Snapshot, assistant_speaking: bool) -> TickContext:
+        st = self.state
+        if assistant_speaking:
+            st.last_speaking_ns = snap.t_ns
+        since = 30.0 if st.last_speaking_ns is None else (snap.t_ns - st.last_speaking_ns) / NS_PER_S
+        if self._visual is not None and snap.video is not None and snap.video.t_ns != st.last_frame_ns:
+            st.last_frame_ns = snap.video.t_ns
+            self._visual_vec = self._visual(snap.video).as_vector()  # type: ignore[operator]
+        return TickContext(assistant_speaking=assistant_speaking, since_assistant_s=since,
+                           time_to_cue_s=self.cues.time_to_next(snap.t_ns),
+                           visual=self._visual_vec if snap.video is not None else None)
+
+    def step(self, snap: Snapshot, assistant_speaking: bool) -> tuple[Action, UserState, float]:
+        """Decide this micro-turn; ``state.due`` holds the cue to speak when the action is INTERJECT."""
+        feats = self.features(snap.mic, snap.self_audio, self._context(snap, assistant_speaking))
+        probs = self.model.step(feats)
+        action, user = self.floor.step(probs, assistant_speaking)
+        st = self.state
+        st.probs, st.reason, st.due = probs, "", None
+        if action is Action.INTERJECT:
+            st.due = self.cues.take(snap.t_ns)
+            st.reason = "the time you asked for" if st.due else "something changed on camera"
+        elif not assistant_speaking and (late := self.cues.overdue(snap.t_ns)) is not None:
+            action, st.due, st.reason = Action.INTERJECT, late, "the time you asked for"
+        return action, user, level_db(snap.mic)
+
+    def interjection(self) -> tuple[str, str]:
+        """What to say for this tick's INTERJECT, and why (for the UI's reason line)."""
+        st = self.state
+        return (st.due.say if st.due else "Oh, what have you got there?"), st.reason

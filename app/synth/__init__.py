@@ -1,0 +1,1 @@
+"""Synthetic conversation scenarios for training and evaluating the interaction model."""

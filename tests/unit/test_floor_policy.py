@@ -1,0 +1,278 @@
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from app.core.frames import Action, UserState
+from app.interaction.floor_policy import (
+    FloorPolicy,
+    FloorState,
+    Knobs,
+    Probs,
+    backchannel_gap_s,
+    take_threshold,
+    take_ticks,
+    yield_threshold,
+    yield_weak_threshold,
+)
+
+CODE = {Action.LISTEN: "L", Action.BACKCHANNEL: "B", Action.TAKE_TURN: "T", Action.CONTINUE: "C",
+        Action.YIELD: "Y", Action.INTERJECT: "I"}
+KNOB_SWEEP = [i / 20 for i in range(21)]
+
+
+def _one_hot(names: tuple[str, ...], name: str, p: float) -> tuple[float, ...]:
+    assert name in names
+    rest = (1.0 - p) / (len(names) - 1)
+    return tuple(p if n == name else rest for n in names)
+
+
+def probs(user: str = "speaking", action: str = "listen", p: float = 0.9, cue: float = 0.0) -> Probs:
+    """Mass ``p`` on the named user state and on the named action, the rest spread evenly."""
+    return Probs(user_state=_one_hot(tuple(UserState), user, p), action=_one_hot(tuple(Action), action, p),
+                 cue_due=cue)
+
+
+def ticks(n: int, user: str = "speaking", action: str = "listen", p: float = 0.9, cue: float = 0.0,
+          talking: bool = False) -> list[tuple[Probs, bool]]:
+    """``n`` identical ticks; ``talking`` is whether the assistant is speaking."""
+    return [(probs(user, action, p, cue), talking)] * n
+
+
+def run(policy: FloorPolicy, script: list[tuple[Probs, bool]]) -> str:
+    return "".join(CODE[policy.step(pr, talking)[0]] for pr, talking in script)
+
+
+# --- knob -> threshold functions -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("fn", "field", "expected"), [
+    (take_threshold, "patience", {0.0: 0.35, 0.5: 0.5, 1.0: 0.7}),
+    (take_ticks, "patience", {0.0: 1, 0.5: 1, 0.75: 2, 1.0: 3}),
+    (yield_threshold, "interruption_sensitivity", {0.0: 0.8, 0.5: 0.5, 1.0: 0.3}),
+    (yield_weak_threshold, "interruption_sensitivity", {0.0: 0.56, 0.5: 0.35, 1.0: 0.21}),
+    (backchannel_gap_s, "backchannel_rate", {0.0: math.inf, 0.1: 12.0, 0.5: 8.0, 1.0: 3.0}),
+])
+def test_threshold_values(fn, field, expected):
+    for knob, want in expected.items():
+        assert fn(Knobs(**{field: knob})) == pytest.approx(want), (fn.__name__, knob)
+
+
+@pytest.mark.parametrize(("fn", "field", "direction"), [
+    (take_threshold, "patience", "up"),
+    (take_ticks, "patience", "up"),
+    (yield_threshold, "interruption_sensitivity", "down"),
+    (yield_weak_threshold, "interruption_sensitivity", "down"),
+    (backchannel_gap_s, "backchannel_rate", "down"),
+])
+def test_thresholds_are_monotonic_in_their_knob(fn, field, direction):
+    values = [fn(Knobs(**{field: k})) for k in KNOB_SWEEP]
+    pairs = list(itertools.pairwise(values))
+    if direction == "up":
+        assert all(a <= b for a, b in pairs), values
+    else:
+        assert all(a >= b for a, b in pairs), values
+    assert values[0] != values[-1]
+
+
+@pytest.mark.parametrize("field", ["patience", "backchannel_rate", "interruption_sensitivity"])
+@pytest.mark.parametrize("bad", [-0.01, 1.01])
+def test_knobs_outside_unit_interval_are_rejected(field, bad):
+    with pytest.raises(ValueError, match=field):
+        Knobs(**{field: bad})
+
+
+def test_probs_need_six_of_each():
+    with pytest.raises(ValueError, match="user_state"):
+        Probs(user_state=(1.0,) * 5, action=(1 / 6,) * 6, cue_due=0.0)
+    with pytest.raises(ValueError, match="action"):
+        Probs(user_state=(1 / 6,) * 6, action=(1.0,) * 7, cue_due=0.0)
+
+
+@pytest.mark.parametrize("state", list(UserState))
+@pytest.mark.parametrize("talking", [False, True])
+def test_reported_user_state_is_the_argmax(state, talking):
+    _, user = FloorPolicy().step(probs(user=state.value, p=0.4), talking)
+    assert user is state
+
+
+# --- scripted sequences ----------------------------------------------------------------------------
+
+def speech_then_eot(eot_p: float = 0.9) -> list[tuple[Probs, bool]]:
+    """Five ticks of speech, three of end-of-turn asking to take, three of silence still asking to take."""
+    return ticks(5) + ticks(3, "end_of_turn", "take_turn", eot_p) + ticks(3, "silent", "take_turn")
+
+
+SEQUENCES = [
+    # Taking the turn
+    ("smooth end of turn takes once", Knobs(), speech_then_eot(), "LLLLL" "TLL" "LLL"),
+    ("a bit patient needs two ticks", Knobs(patience=0.75), speech_then_eot(), "LLLLL" "LTL" "LLL"),
+    ("impatient takes on the first tick", Knobs(patience=0.0), speech_then_eot(), "LLLLL" "TLL" "LLL"),
+    ("patient needs three ticks", Knobs(patience=1.0), speech_then_eot(), "LLLLL" "LLT" "LLL"),
+    ("patient ignores evidence below 0.7", Knobs(patience=1.0), speech_then_eot(0.65), "LLLLL" "LLL" "LLT"),
+    ("takes again after the user speaks again", Knobs(), speech_then_eot() + speech_then_eot(),
+     "LLLLLTLLLLL" "LLLLLTLLLLL"),
+    ("never takes before the user has spoken", Knobs(patience=0.0), ticks(5, "silent", "take_turn"), "LLLLL"),
+    ("never takes while the user speaks", Knobs(patience=0.0), ticks(5, "speaking", "take_turn"), "LLLLL"),
+    ("speech breaks the take evidence", Knobs(patience=0.75),
+     ticks(3) + ticks(1, "end_of_turn", "take_turn") + ticks(1) + ticks(2, "end_of_turn", "take_turn"),
+     "LLL" "L" "L" "LT"),
+    ("pause-holding never takes", Knobs(patience=0.0), ticks(5) + ticks(20, "pausing", "listen", 0.6) + ticks(3),
+     "L" * 28),
+    ("weak take evidence waits at patience 0.5", Knobs(), ticks(3) + ticks(10, "pausing", "take_turn", 0.4),
+     "L" * 13),
+    ("weak take evidence takes at patience 0", Knobs(patience=0.0), ticks(3) + ticks(3, "pausing", "take_turn", 0.4),
+     "LLL" "TLL"),
+    # Yielding while the assistant talks
+    ("interruption yields", Knobs(), ticks(3, "silent", "continue", talking=True)
+     + ticks(2, "speaking", "yield", talking=True), "CCC" "YY"),
+    ("weak evidence yields on its second tick", Knobs(), ticks(2, "silent", "continue", talking=True)
+     + ticks(2, "speaking", "yield", 0.4, talking=True), "CC" "CY"),
+    ("weak evidence never yields at sensitivity 0", Knobs(interruption_sensitivity=0.0),
+     ticks(5, "speaking", "yield", 0.4, talking=True), "CCCCC"),
+    ("weak evidence yields at once at sensitivity 1", Knobs(interruption_sensitivity=1.0),
+     ticks(2, "speaking", "yield", 0.4, talking=True), "YY"),
+    ("interrupted weak evidence does not add up", Knobs(),
+     (ticks(1, "speaking", "yield", 0.4, talking=True) + ticks(1, "silent", "continue", talking=True)) * 3,
+     "CCCCCC"),
+    ("backchannel speech while talking continues", Knobs(interruption_sensitivity=1.0),
+     ticks(5, "backchannel", "yield", 0.7, talking=True), "CCCCC"),
+    ("background speech while talking continues", Knobs(interruption_sensitivity=1.0),
+     ticks(5, "other", "yield", 0.7, talking=True), "CCCCC"),
+    ("a backchannel breaks a weak run", Knobs(), ticks(1, "speaking", "yield", 0.4, talking=True)
+     + ticks(1, "backchannel", "yield", 0.4, talking=True) + ticks(1, "speaking", "yield", 0.4, talking=True),
+     "CCC"),
+    ("very sure backchannel-state speech yields", Knobs(interruption_sensitivity=0.0),
+     ticks(1, "backchannel", "yield", 0.85, talking=True), "Y"),
+    ("barge-in opens a user turn that is then taken", Knobs(patience=0.75), ticks(1, "speaking", "yield", talking=True)
+     + ticks(3) + ticks(2, "end_of_turn", "take_turn"), "Y" "LLL" "LT"),
+    # Cues
+    ("cue interjects once", Knobs(), ticks(5, "silent", cue=0.9), "ILLLL"),
+    ("a cue still due after 1 s fires again", Knobs(), ticks(6, "silent", cue=0.9), "ILLLLI"),
+    ("an unlikely cue waits", Knobs(), ticks(3, "silent", cue=0.4), "LLL"),
+    ("no cue while the assistant talks", Knobs(), ticks(3, "silent", "continue", cue=0.9, talking=True), "CCC"),
+    ("cue does not wait on patience", Knobs(patience=1.0), ticks(3) + ticks(2, "pausing", cue=0.9), "LLL" "IL"),
+    ("cue comes before the take", Knobs(patience=0.0), ticks(3) + ticks(2, "end_of_turn", "take_turn", cue=0.9),
+     "LLL" "IT"),
+    # Backchannels
+    ("no backchannel in a short turn", Knobs(backchannel_rate=1.0),
+     ticks(13) + ticks(1, "pausing", "backchannel", 0.6), "L" * 14),
+    ("backchannel once the turn has lasted 3 s", Knobs(backchannel_rate=1.0),
+     ticks(14) + ticks(1, "pausing", "backchannel", 0.6), "L" * 14 + "B"),
+    ("backchannel gap respected", Knobs(backchannel_rate=1.0),
+     ticks(15) + ticks(1, "pausing", "backchannel", 0.6) + ticks(10) + ticks(1, "pausing", "backchannel", 0.6)
+     + ticks(5) + ticks(1, "pausing", "backchannel", 0.6), "L" * 15 + "B" + "L" * 16 + "B"),
+    ("backchannel needs p >= 0.4", Knobs(backchannel_rate=1.0),
+     ticks(15) + ticks(1, "pausing", "backchannel", 0.35), "L" * 16),
+    ("no backchannel at rate 0", Knobs(backchannel_rate=0.0),
+     ticks(15) + ticks(1, "pausing", "backchannel", 0.6), "L" * 16),
+    ("no backchannel while the assistant talks", Knobs(backchannel_rate=1.0),
+     ticks(15) + ticks(1, "pausing", "backchannel", 0.6, talking=True), "L" * 15 + "C"),
+]
+
+
+@pytest.mark.parametrize(("knobs", "script", "expected"), [s[1:] for s in SEQUENCES], ids=[s[0] for s in SEQUENCES])
+def test_scripted_sequence(knobs, script, expected):
+    assert run(FloorPolicy(knobs), script) == expected
+
+
+@pytest.mark.parametrize(("rate", "gap"), [(0.0, math.inf), (0.1, 12.0), (0.5, 8.0), (1.0, 3.0)])
+def test_backchannel_rate_limit_over_a_long_turn(rate, gap):
+    """60 s of speech with a backchannel opportunity every other tick (0.4 s); the user never yields the turn."""
+    script = (ticks(1) + ticks(1, "pausing", "backchannel", 0.6)) * 150
+    out = run(FloorPolicy(Knobs(backchannel_rate=rate)), script)
+    assert "T" not in out
+    n = out.count("B")
+    if rate == 0.0:
+        assert n == 0
+        return
+    turn_s, every_s, first_s = 60.0, 0.4, 3.0
+    # At most one per gap after the first 3 s; at least one per (gap + wait for the next opportunity).
+    upper = 1 + math.floor((turn_s - first_s) / gap)
+    lower = 1 + math.floor((turn_s - first_s - every_s) / (gap + every_s))
+    assert lower <= n <= upper, (n, lower, upper)
+    times = [0.2 * (i + 1) for i, c in enumerate(out) if c == "B"]
+    assert times[0] >= first_s - 1e-9
+    assert all(b - a >= gap - 1e-9 for a, b in itertools.pairwise(times))
+
+
+def test_higher_rate_never_gives_fewer_backchannels():
+    script = (ticks(1) + ticks(1, "pausing", "backchannel", 0.6)) * 150
+    counts = [run(FloorPolicy(Knobs(backchannel_rate=r)), script).count("B") for r in KNOB_SWEEP]
+    assert counts == sorted(counts)
+    assert counts[0] == 0 < counts[-1]
+
+
+# --- properties over random input ------------------------------------------------------------------
+
+def random_script(seed: int, n: int, talking: bool) -> list[tuple[Probs, bool]]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        user = rng.dirichlet(np.ones(6) * 0.5)
+        action = rng.dirichlet(np.ones(6) * 0.5)
+        out.append((Probs(tuple(user.tolist()), tuple(action.tolist()), float(rng.uniform(0, 0.4))), talking))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_yields_at_one_sensitivity_also_yield_at_every_higher_one(seed):
+    script = random_script(seed, 300, talking=True)
+    prev: set[int] | None = None
+    for s in KNOB_SWEEP:
+        out = run(FloorPolicy(Knobs(interruption_sensitivity=s)), script)
+        yields = {i for i, c in enumerate(out) if c == "Y"}
+        if prev is not None:
+            assert prev <= yields, s
+        prev = yields
+    assert prev
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_more_patience_never_takes_the_turn_earlier(seed):
+    script = ticks(3) + random_script(seed, 200, talking=False)
+    firsts = []
+    for pat in KNOB_SWEEP:
+        out = run(FloorPolicy(Knobs(patience=pat)), script)
+        firsts.append(out.find("T") if "T" in out else len(out))
+    assert firsts == sorted(firsts)
+    assert firsts[0] < len(script)
+
+
+# --- reset and knob changes ------------------------------------------------------------------------
+
+def test_reset_clears_everything_but_the_knobs():
+    knobs = Knobs(patience=0.0, backchannel_rate=1.0, interruption_sensitivity=0.7)
+    policy = FloorPolicy(knobs)
+    history = (ticks(15) + ticks(1, "pausing", "backchannel", 0.6) + ticks(1, "speaking", "yield", 0.4, talking=True)
+               + ticks(1, "silent", cue=0.9) + ticks(1, "end_of_turn", "take_turn") + ticks(4))
+    assert run(policy, history) == "L" * 15 + "B" + "C" + "I" + "T" + "LLLL"
+    assert policy.state != FloorState()
+    policy.reset()
+    assert policy.state == FloorState()
+    assert policy.knobs == knobs
+    probe = (ticks(1, "silent", cue=0.9) + ticks(1, "end_of_turn", "take_turn") + ticks(1, "speaking", "yield", 0.4,
+             talking=True) + ticks(14) + ticks(1, "pausing", "backchannel", 0.6))
+    assert run(policy, probe) == run(FloorPolicy(knobs), probe) == "I" "L" "C" + "L" * 14 + "B"
+
+
+def test_changing_patience_applies_from_the_next_tick():
+    policy = FloorPolicy(Knobs(patience=1.0))
+    assert run(policy, ticks(3) + ticks(4, "end_of_turn", "take_turn", 0.6)) == "LLL" "LLLL"
+    policy.knobs = Knobs(patience=0.0)
+    assert run(policy, ticks(1, "end_of_turn", "take_turn", 0.6)) == "T"
+
+
+def test_changing_sensitivity_applies_from_the_next_tick():
+    policy = FloorPolicy(Knobs(interruption_sensitivity=0.0))
+    assert run(policy, ticks(3, "speaking", "yield", 0.4, talking=True)) == "CCC"
+    policy.knobs = Knobs(interruption_sensitivity=1.0)
+    assert run(policy, ticks(1, "speaking", "yield", 0.4, talking=True)) == "Y"
+
+
+def test_turning_backchannels_off_mid_turn_stops_them():
+    policy = FloorPolicy(Knobs(backchannel_rate=1.0))
+    opportunity = ticks(1) + ticks(1, "pausing", "backchannel", 0.6)
+    assert run(policy, opportunity * 50).count("B") > 0
+    policy.knobs = Knobs(backchannel_rate=0.0)
+    assert run(policy, opportunity * 50).count("B") == 0

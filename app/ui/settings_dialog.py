@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSlider,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -124,8 +125,26 @@ class SettingsDialog(QDialog):
         self.threshold_spin.setSuffix(" dBFS")
         self.threshold_spin.setValue(settings.interaction.speech_threshold_db)
         self.threshold_spin.setToolTip("Mic level above which you count as speaking (-90 to 0)")
-        kform.addRow("Patience", self.patience_spin)
-        kform.addRow("Speech threshold", self.threshold_spin)
+        self.policy_combo = QComboBox(knobs)
+        self.policy_combo.addItems(["model", "baseline", "placeholder"])
+        self.policy_combo.setCurrentText(settings.interaction.policy)
+        self.policy_combo.setToolTip("model: the trained interaction model; baseline: voice activity and a "
+                                     "silence timeout; placeholder: level threshold and silence timeout")
+        self.knob_sliders: dict[str, QSlider] = {}
+        for key, tip in (("patience", "How long Tandem lets you think before it replies"),
+                         ("backchannel_rate", "How often it says \"mm-hm\" while you talk at length"),
+                         ("interruption_sensitivity", "How readily it stops when you talk over it")):
+            slider = QSlider(Qt.Orientation.Horizontal, knobs)
+            slider.setRange(0, 100)
+            slider.setValue(round(getattr(settings.interaction, key) * 100))
+            slider.setToolTip(tip)
+            self.knob_sliders[key] = slider
+        kform.addRow("Floor policy", self.policy_combo)
+        kform.addRow("Patience", self.knob_sliders["patience"])
+        kform.addRow("Backchannels", self.knob_sliders["backchannel_rate"])
+        kform.addRow("Interruption sensitivity", self.knob_sliders["interruption_sensitivity"])
+        kform.addRow("Silence timeout (baseline)", self.patience_spin)
+        kform.addRow("Speech threshold (placeholder)", self.threshold_spin)
         layout.addWidget(knobs)
 
         look = QGroupBox("Window", self)
@@ -183,6 +202,9 @@ class SettingsDialog(QDialog):
         data["camera"]["device"] = self.camera_combo.currentText().strip() or "default"
         data["interaction"]["patience_s"] = round(self.patience_spin.value(), 3)
         data["interaction"]["speech_threshold_db"] = round(self.threshold_spin.value(), 2)
+        data["interaction"]["policy"] = self.policy_combo.currentText()
+        for key, slider in self.knob_sliders.items():
+            data["interaction"][key] = slider.value() / 100
         data["ui"]["theme"] = self.theme_combo.currentText()
         data["ui"]["hotkey"] = self.hotkey_edit.text().strip()
         for key, edit in self.extra_hotkeys.items():

@@ -36,6 +36,10 @@ def test_settings_round_trip_through_the_users_yaml(qtbot, tmp_path):
     dlg.camera_combo.setCurrentText("/dev/video0")
     dlg.patience_spin.setValue(1.5)
     dlg.threshold_spin.setValue(-35)
+    dlg.policy_combo.setCurrentText("baseline")
+    dlg.knob_sliders["patience"].setValue(80)
+    dlg.knob_sliders["backchannel_rate"].setValue(0)
+    dlg.knob_sliders["interruption_sensitivity"].setValue(25)
     dlg.theme_combo.setCurrentText("dark")
     dlg.hotkey_edit.setText("ctrl+shift+t")
     with qtbot.waitSignal(dlg.settings_changed, timeout=1000) as sig:
@@ -46,10 +50,14 @@ def test_settings_round_trip_through_the_users_yaml(qtbot, tmp_path):
     assert loaded.audio.input_device == "USB Headset" and loaded.audio.output_device == "Built-in Speakers"
     assert loaded.camera.enabled and loaded.camera.device == "/dev/video0"
     assert loaded.interaction.patience_s == 1.5 and loaded.interaction.speech_threshold_db == -35
+    assert loaded.interaction.policy == "baseline"
+    assert (loaded.interaction.patience, loaded.interaction.backchannel_rate,
+            loaded.interaction.interruption_sensitivity) == (0.8, 0.0, 0.25)
     assert loaded.ui.theme == "dark" and loaded.ui.hotkey == "ctrl+shift+t"
     # reopened on the saved settings, the dialog shows them
     again = make(qtbot, tmp_path, loaded)
     assert again.patience_spin.value() == 1.5 and again.theme_combo.currentText() == "dark"
+    assert again.knob_sliders["patience"].value() == 80 and again.policy_combo.currentText() == "baseline"
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from app.core.clock import NS_PER_S
@@ -19,7 +20,7 @@ _NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eig
 def cue_seconds(text: str) -> float | None:
     """Seconds the user asked to be told about ("tell me when ten seconds have passed"), else None."""
     low = text.lower()
-    if not any(w in low for w in CUE_WORDS):
+    if not any(re.search(rf"\b{w}\b", low) for w in CUE_WORDS):
         return None
     seconds = parse_duration(low)
     return seconds if seconds is not None and 0 < seconds <= 3600 else None

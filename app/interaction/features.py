@@ -56,7 +56,10 @@ def log_mel(audio: np.ndarray, history: np.ndarray | None = None) -> np.ndarray:
     reaches back into ``history`` (the previous samples, zeros at the start of a stream).
     """
     audio = np.asarray(audio, dtype=np.float32)
-    hist = np.zeros(WIN - HOP, np.float32) if history is None else np.asarray(history, np.float32)[-(WIN - HOP):]
+    hist = np.zeros(WIN - HOP, np.float32)
+    if history is not None:
+        h = np.asarray(history, np.float32)[-(WIN - HOP):]
+        hist[hist.size - h.size:] = h  # a short history is zero-padded at the front
     buf = np.concatenate([hist, audio])
     n = audio.size // HOP
     idx = np.arange(WIN)[None, :] + HOP * np.arange(n)[:, None]

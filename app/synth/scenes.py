@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from app.interaction.cues import cue_phrase
 from app.speech.audio import APP_RATE, synthetic_rir
 from app.synth import scripts
-from app.synth.timeline import TICK_S, Span, Timeline, tick_ceil
+from app.synth.timeline import REPLY_GAP_S, TICK_S, Span, Timeline, tick_ceil
 from app.synth.voices import Talker, random_talker, speak
 
 CATEGORIES = ("smooth_turn_taking", "pause_handling", "user_interruption", "user_backchannel", "talking_to_other",
@@ -124,7 +125,7 @@ class _Scene:
     def take_after(self, end: float) -> float:
         """When the ideal assistant starts after a user turn ending at ``end``."""
         self.tl.turn_ends.append(end)
-        return tick_ceil(end + 0.12) + self.reply_delay()
+        return tick_ceil(end + REPLY_GAP_S) + self.reply_delay()
 
 
 Builder = Callable[[_Scene], tuple[str, Any, float | None]]
@@ -219,9 +220,7 @@ def _cue(sc: _Scene) -> tuple[str, Any, float | None]:
         t2 = end + float(sc.rng.uniform(1.5, max(1.6, seconds - 2.5)))
         if t2 + 2.0 < due - 0.3:
             sc.say(sc.pick(scripts.side_remarks(sc.voices.split)), t2, "other", gain_db=-6.0)
-    words = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
-    phrase = f"That's {words.get(int(seconds), 'the')} seconds." if int(seconds) in words else "Time is up."
-    sc.reply(phrase, round(due / TICK_S) * TICK_S, role="cue")
+    sc.reply(cue_phrase(seconds), round(due / TICK_S) * TICK_S, role="cue")
     return "cue.json", {"request_end": end, "due": due, "seconds": seconds, "request": text}, None
 
 

@@ -18,6 +18,8 @@ USER_STATES = tuple(UserState)
 ADDRESSED = ("turn", "interrupt", "cue_request")
 """User speech meant for the assistant; "backchannel", "other" and "background" are not."""
 MIN_OVERLAP_S = 0.04
+REPLY_GAP_S = 0.1
+"""The ideal assistant takes the turn at the first tick with at least this much silence after the turn."""
 
 
 def tick_ceil(t: float) -> float:
@@ -103,7 +105,7 @@ class Timeline:
             if abs(s.start - t) < 1e-6:
                 return {"reply": Action.TAKE_TURN, "backchannel": Action.BACKCHANNEL}.get(s.role, Action.INTERJECT)
         for e in self.turn_ends:  # the reply is late: keep asking for the turn
-            if e + 0.1 <= t < self._reply_after(e) - 1e-6 and self._reply_after(e) - e < 2.0:
+            if e + REPLY_GAP_S - 1e-6 <= t < self._reply_after(e) - 1e-6 and self._reply_after(e) - e < 2.0:
                 return Action.TAKE_TURN
         for y in self.yield_from:
             stop = min((s.end for s in self.assistant if s.start < y < s.end + 1e-6), default=None)

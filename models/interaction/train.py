@@ -31,6 +31,8 @@ def load_split(root: Path) -> list[dict[str, np.ndarray]]:
     """Every session under ``root`` with its features and labels."""
     sessions = []
     for feats in sorted(root.rglob("features.npz")):
+        if feats.parent.name.endswith(".partial"):  # still being written
+            continue
         f, lab = np.load(feats), np.load(feats.with_name("labels.npz"))
         sessions.append({"mic": f["mic_mel"].astype(np.float32), "self": f["self_mel"].astype(np.float32),
                          "scalars": f["scalars"], "user": lab["user_state"], "action": lab["action"],
@@ -152,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             nn.utils.clip_grad_norm_(net.parameters(), 1.0)
             opt.step()
             sched.step()
-            total += float(loss)
+            total += loss.item()
         dev_metrics = evaluate(net, dev) if dev else {"loss": total}
         history.append({"epoch": epoch + 1, "train_loss": round(total / max(1, len(order) // args.batch), 4),
                         **{k: dev_metrics[k] for k in ("loss", "action_accuracy") if k in dev_metrics}})

@@ -1,0 +1,214 @@
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from app.core.clock import NS_PER_S
+from app.core.frames import Action, Snapshot, UserState
+from app.eval.fdb_system import cue_seconds
+from app.interaction.baseline_policy import BaselinePolicy
+from app.interaction.cues import OVERDUE_S, Cue, CueClock
+
+SR = 16000
+TICK = 3200
+TICK_NS = 200_000_000
+
+
+def s(seconds):
+    return round(seconds * NS_PER_S)
+
+
+# ---- CueClock ------------------------------------------------------------------------------------------------
+
+
+def test_add_keeps_the_soonest_cue_first():
+    clock = CueClock()
+    clock.add(s(20), "twenty")
+    clock.add(s(5), "five")
+    clock.add(s(12), "twelve")
+    assert [c.say for c in clock.pending] == ["five", "twelve", "twenty"]
+    assert clock.pending[0] == Cue(s(5), "five")
+
+
+def test_time_to_next_sign():
+    clock = CueClock()
+    assert clock.time_to_next(0) is None
+    clock.add(s(10), "ten")
+    assert clock.time_to_next(s(7.5)) == pytest.approx(2.5)
+    assert clock.time_to_next(s(10)) == 0.0
+    assert clock.time_to_next(s(10.3)) == pytest.approx(-0.3)
+    clock.add(s(4), "four")
+    assert clock.time_to_next(s(3)) == pytest.approx(1.0)  # the soonest one
+
+
+@pytest.mark.parametrize(("t", "taken"), [
+    (9.0, False), (9.49, False), (9.5, True), (10.0, True), (10.5, True), (10.51, False), (12.0, False),
+])
+def test_take_only_within_the_window(t, taken):
+    clock = CueClock()
+    clock.add(s(10), "ten")
+    got = clock.take(s(t))
+    if taken:
+        assert got == Cue(s(10), "ten")
+        assert clock.pending == []
+    else:
+        assert got is None
+        assert len(clock.pending) == 1
+
+
+def test_take_custom_window_and_order():
+    clock = CueClock()
+    clock.add(s(10), "ten")
+    clock.add(s(10.2), "later")
+    assert clock.take(s(9.0), window_s=0.5) is None
+    assert clock.take(s(9.0), window_s=1.0).say == "ten"
+    assert clock.take(s(9.0), window_s=1.0) is None  # "later" is 1.2 s away
+    assert clock.take(s(10.2)).say == "later"
+    assert clock.take(s(10.2)) is None
+
+
+def test_overdue_after_overdue_s():
+    clock = CueClock()
+    clock.add(s(10), "ten")
+    assert clock.overdue(s(9)) is None
+    assert clock.overdue(s(10)) is None
+    assert clock.overdue(s(10 + OVERDUE_S)) is None  # exactly OVERDUE_S late is not yet overdue
+    assert clock.pending
+    cue = clock.overdue(s(10 + OVERDUE_S + 0.01))
+    assert cue == Cue(s(10), "ten")
+    assert clock.pending == []
+    assert clock.overdue(s(20)) is None
+
+
+def test_reset_drops_everything():
+    clock = CueClock()
+    clock.add(s(1), "a")
+    clock.add(s(2), "b")
+    clock.reset()
+    assert clock.pending == []
+    assert clock.time_to_next(0) is None
+    assert clock.take(s(1)) is None
+    assert clock.overdue(s(5)) is None
+
+
+# ---- cue_seconds ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("tell me when ten seconds have passed", 10.0),
+    ("Tell me when ten seconds have passed.", 10.0),
+    ("let me know in five seconds", 5.0),
+    ("remind me in 2 minutes", 120.0),
+    ("what is ten plus five", None),
+    ("set the table", None),
+    ("set a timer for five minutes", None),  # a timer, not a spoken cue
+    ("tell me a joke", None),  # a cue word but no duration
+    ("tell me in two hours", None),  # more than an hour is not a cue
+])
+def test_cue_seconds(text, seconds):
+    got = cue_seconds(text)
+    if seconds is None:
+        assert got is None
+    else:
+        assert got == pytest.approx(seconds)
+
+
+# ---- BaselinePolicy with the real silero VAD -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ticks(tmp_path_factory):
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        pytest.skip("espeak-ng is not installed")
+    from app.audio_io import read_wav_mono
+
+    path = tmp_path_factory.mktemp("espeak") / "utt.wav"
+    subprocess.run([exe, "-w", str(path), "hello there, how are you today"], check=True, capture_output=True)
+    voice = read_wav_mono(path, SR)
+    signal = np.concatenate([np.zeros(SR, np.float32), voice, np.zeros(int(1.5 * SR), np.float32)])
+    n = signal.size // TICK
+    return signal[:n * TICK].reshape(n, TICK)
+
+
+@pytest.fixture(scope="module")
+def vad():
+    from app.speech.vad import SileroVad
+
+    return SileroVad()
+
+
+def snapshots(ticks):
+    silence = np.zeros(TICK, np.float32)
+    return [Snapshot((k + 1) * TICK_NS, k * TICK_NS, mic, silence) for k, mic in enumerate(ticks)]
+
+
+def run(policy, ticks, assistant_speaking=False):
+    return [policy.step(snap, assistant_speaking) for snap in snapshots(ticks)]
+
+
+def speech_ticks(out):
+    return [k for k, (_, state, _) in enumerate(out) if state is UserState.SPEAKING]
+
+
+def test_baseline_takes_the_turn_once_800ms_after_speech(ticks, vad):
+    vad.reset()
+    policy = BaselinePolicy(vad)
+    out = run(policy, ticks)
+    speaking = speech_ticks(out)
+    assert speaking, "silero heard no speech in the espeak utterance"
+    first, last = speaking[0], speaking[-1]
+    assert first in (4, 5, 6)  # after 1 s of lead silence
+    assert speaking == list(range(first, last + 1))  # the comma pause is not a 0.8 s silence
+    assert last + 4 < len(out)
+    take = [k for k, (action, _, _) in enumerate(out) if action is Action.TAKE_TURN]
+    assert take == [last + 4]  # 4 ticks = 0.8 s of silence
+    assert out[last + 4][1] is UserState.END_OF_TURN
+    for k in range(last + 1, last + 4):
+        assert out[k][:2] == (Action.LISTEN, UserState.PAUSING)
+    for k in range(first):
+        assert out[k][:2] == (Action.LISTEN, UserState.SILENT)
+        assert out[k][2] == -100.0  # digital silence at the level floor
+    for k in range(last + 5, len(out)):
+        assert out[k][:2] == (Action.LISTEN, UserState.SILENT)
+    assert all(out[k][0] is Action.LISTEN for k in speaking)
+    assert max(out[k][2] for k in speaking) > -30.0
+
+
+def test_baseline_yields_to_speech_while_the_assistant_speaks(ticks, vad):
+    vad.reset()
+    policy = BaselinePolicy(vad)
+    out = run(policy, ticks, assistant_speaking=True)
+    speaking = speech_ticks(out)
+    assert speaking
+    for k, (action, state, _) in enumerate(out):
+        if k in speaking:
+            assert (action, state) == (Action.YIELD, UserState.SPEAKING)
+        else:
+            assert (action, state) == (Action.CONTINUE, UserState.SILENT)
+
+
+def test_baseline_reset_clears_state(ticks, vad):
+    vad.reset()
+    policy = BaselinePolicy(vad)
+    out = run(policy, ticks[:8])
+    assert speech_ticks(out)
+    run(policy, ticks[-2:])  # a little silence after the speech: still waiting for 0.8 s
+    assert policy.state.heard_speech
+    assert policy.state.silence_s > 0.0
+    policy.reset()
+    assert not policy.state.heard_speech
+    assert policy.state.silence_s == 0.0
+    assert vad.frames_done == 0
+    # after reset, silence alone never takes the turn
+    silence = np.zeros((6, TICK), np.float32)
+    assert all(action is Action.LISTEN for action, _, _ in run(policy, silence))
+
+
+def test_baseline_custom_silence_timeout(ticks, vad):
+    vad.reset()
+    policy = BaselinePolicy(vad, silence_s=0.4)
+    out = run(policy, ticks)
+    last = speech_ticks(out)[-1]
+    assert [k for k, (action, _, _) in enumerate(out) if action is Action.TAKE_TURN] == [last + 2]

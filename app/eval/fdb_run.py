@@ -46,8 +46,11 @@ def score_item(item: Item, words: Sequence[S.Word], segments: Sequence[tuple[flo
     cat = item.category
     if cat == "smooth_turn_taking":
         start = annotation[0].get("turn_start", 0.0) if isinstance(annotation, list) else 0.0
-        to, latency = S.smooth_turn([w for w in words if w.start >= start], float(item.event_end or 0.0))
-        return {"takeover": to, "latency": latency}
+        end = float(item.event_end or 0.0)
+        to, latency = S.smooth_turn([w for w in words if w.start >= start], end)
+        onset = next((a for a, _ in segments if a >= start), None)  # where our audio really starts
+        return {"takeover": to, "latency": latency,
+                "audio_latency": None if onset is None or not to else max(0.0, onset - end)}
     if cat == "pause_handling":
         first = annotation[0] if isinstance(annotation, list) and annotation else {}
         end = float(first.get("turn_end", 1e9))
@@ -92,6 +95,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         if cat == "smooth_turn_taking":
             agg["TOR"] = _rate([s["takeover"] for s in scores])
             agg["median_latency_s"] = _round(S.median([s["latency"] for s in scores]))
+            agg["median_audio_onset_latency_s"] = _round(S.median([s.get("audio_latency") for s in scores]))
         elif cat == "pause_handling":
             agg["TOR"] = _rate([s["takeover"] for s in scores])
             turn_s = sum(s["user_turn_s"] for s in scores)
@@ -159,7 +163,9 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
             *, limit: int | None = None, progress: Callable[[int, int], None] | None = None,
             model_path: Path | None = None) -> Path:
     """Run and score every item under ``root`` with each policy; returns the report's path."""
-    items = discover(root)
+    # Camera events need a camera stream; benchmark items carry only audio, so they are scored per tick
+    # in the model card instead.
+    items = [it for it in discover(root) if it.category != "visual_event"]
     if limit:
         kept: dict[str, int] = defaultdict(int)
         chosen = []

@@ -64,7 +64,7 @@ class Speech:
         """Text of a user turn and where its last word ends (seconds into ``audio``)."""
         from app.speech.asr import StreamingTranscriber
 
-        st = StreamingTranscriber(self.whisper, final_beam_size=1)
+        st = StreamingTranscriber(self.whisper)
         st.feed(audio)
         final = st.finalize()
         return final.text, (final.words[-1].end if final.words else None)

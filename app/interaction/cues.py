@@ -20,7 +20,10 @@ _NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eig
 def cue_seconds(text: str) -> float | None:
     """Seconds the user asked to be told about ("tell me when ten seconds have passed"), else None."""
     low = text.lower()
-    if not any(re.search(rf"\b{w}\b", low) for w in CUE_WORDS):
+    asks = any(re.search(rf"\b{w}\b", low) for w in CUE_WORDS)
+    # Recognition often garbles the verb ("let me go after 11 seconds"); "after/in/when ... seconds" still asks.
+    timed = re.search(r"\b(after|in|when|once)\b.*\b(seconds?|minutes?)\b", low) is not None
+    if not (asks or timed):
         return None
     seconds = parse_duration(low)
     return seconds if seconds is not None and 0 < seconds <= 3600 else None

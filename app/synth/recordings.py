@@ -1,8 +1,8 @@
 """Benchmark items from real recordings used as user turns.
 
-Every clip becomes a smooth-turn item (the clip, then silence: the assistant should answer at its end).
-Clips of 8 s or more also become pause items: their sentences come from the recognizer's punctuation,
-and a takeover that starts inside a sentence counts against the policy.
+Clips under 8 s become smooth-turn items (the clip, then silence: the assistant should answer at its
+end). Longer clips, monologues with natural pauses, become pause items: their sentences come from the
+recognizer's punctuation, and a takeover that starts inside a sentence counts against the policy.
 """
 
 from __future__ import annotations
@@ -48,13 +48,14 @@ def build_recording_items(speech_dir: Path, out: Path, asr_model: str = "tiny.en
         if not words:
             continue
         first, last = LEAD_S + float(words[0]["start"]), LEAD_S + float(words[-1]["end"])
-        item = out / "smooth_turn_taking" / wav.stem
-        item.mkdir(parents=True, exist_ok=True)
-        write_wav(item / "input.wav", padded, APP_RATE)
-        (item / "turn_taking.json").write_text(json.dumps([{"timestamp": [last, padded.size / APP_RATE],
-                                                            "turn_start": first}]), encoding="utf-8")
-        folders.append(item)
-        if audio.size / APP_RATE >= PAUSE_ITEM_MIN_S:
+        if audio.size / APP_RATE < PAUSE_ITEM_MIN_S:
+            item = out / "smooth_turn_taking" / wav.stem
+            item.mkdir(parents=True, exist_ok=True)
+            write_wav(item / "input.wav", padded, APP_RATE)
+            (item / "turn_taking.json").write_text(json.dumps([{"timestamp": [last, padded.size / APP_RATE],
+                                                                "turn_start": first}]), encoding="utf-8")
+            folders.append(item)
+        else:
             spans = [(LEAD_S + a, LEAD_S + b) for a, b in sentences(words)]
             gaps = [[float(a["end"]) + LEAD_S, float(b["start"]) + LEAD_S]
                     for a, b in itertools.pairwise(words) if float(b["start"]) - float(a["end"]) >= 0.3]

@@ -152,7 +152,8 @@ def _paused(sc: _Scene) -> tuple[str, Any, float | None]:
     parts = [sc.pick(scripts.paused_turns(sc.voices.split)) for _ in range(1 + int(sc.rng.random() < 0.35))]
     pauses = []
     for i, (first, rest) in enumerate(parts):
-        end = sc.say(first, t, "turn")
+        # A speaker holding the floor keeps the pitch up; a trailing comma gives the synthesizers that contour.
+        end = sc.say(first + "," if first[-1].isalpha() else first, t, "turn")
         gap = float(sc.rng.uniform(0.6, 2.6))
         sc.tl.holds.append(Span(end, end + gap, "hold"))
         pauses.append([end, end + gap])

@@ -15,6 +15,11 @@ from app.session import run_headless
 SR = 16000
 
 
+def placeholder() -> Settings:
+    """These tests pin down the session's timing with the level-threshold policy on synthetic tones."""
+    return Settings.model_validate({"interaction": {"policy": "placeholder"}})
+
+
 @pytest.fixture
 def turn_wav(tmp_path):
     """1 s silence, 1.5 s of speech-like sound, 2.5 s silence: one user turn ending at 2.5 s."""
@@ -28,7 +33,7 @@ def turn_wav(tmp_path):
 
 def test_outputs_are_time_aligned_and_exactly_as_long_as_the_input(turn_wav, tmp_path):
     out = tmp_path / "out"
-    result = run_headless(Settings(), turn_wav, out, fast=True)
+    result = run_headless(placeholder(), turn_wav, out, fast=True)
     output, sr = sf.read(out / "output.wav", dtype="float32")
     assert sr == SR and len(output) == 5 * SR
     events = [json.loads(line) for line in (out / "events.jsonl").read_text().splitlines()]
@@ -59,7 +64,7 @@ def test_user_speech_over_the_reply_stops_it_and_records_what_was_heard(tmp_path
         return np.full(3 * SR, 0.1, np.float32), "a long reply"
 
     out = tmp_path / "out"
-    run_headless(Settings(), wav, out, fast=True, responder=long_reply)
+    run_headless(placeholder(), wav, out, fast=True, responder=long_reply)
     events = [json.loads(line) for line in (out / "events.jsonl").read_text().splitlines()]
     take = next(e for e in events if e["decision"] == "take_turn")
     stop = next(e for e in events if e["decision"] == "yield")

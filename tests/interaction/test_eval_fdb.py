@@ -1,0 +1,39 @@
+"""`tandem eval fdb` end to end on generated items: outputs where other scorers expect them, both
+policies scored side by side.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from app.__main__ import main
+from app.audio_io import read_wav_mono
+from app.synth.writer import generate
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")]
+
+
+def test_eval_writes_aligned_outputs_and_a_side_by_side_report(tmp_path, capsys):
+    root = tmp_path / "items"
+    generate(root, "dev", per_category=1, workers=1,
+             categories=("smooth_turn_taking", "user_interruption", "user_backchannel"))
+    out = tmp_path / "eval"
+    assert main(["eval", "fdb", "--root", str(root), "--out-dir", str(out)]) == 0
+    report = (out / "report.md").read_text()
+    assert "| category | metric | target | model | baseline |" in report
+    assert "smooth_turn_taking | TOR" in report and "user_interruption | median_stop_latency_s" in report
+    for rel in ("smooth_turn_taking/0000", "user_interruption/0000", "user_backchannel/0000"):
+        n_in = read_wav_mono(root / rel / "input.wav", 16000).size
+        for base in (out, out / "_baseline"):
+            assert read_wav_mono(base / rel / "output.wav", 16000).size == n_in
+    assert (out / "user_backchannel/0000/clean_output.wav").is_file()
+    results = json.loads((out / "results.json").read_text())
+    assert {r["category"] for r in results["items"]["model"]} == {"smooth_turn_taking", "user_interruption",
+                                                                  "user_backchannel"}
+    scores = {r["category"]: r["score"] for r in results["items"]["baseline"]}
+    assert set(scores["user_backchannel"]) == {"stopped", "took_over", "kept_floor"}
+    assert scores["smooth_turn_taking"]["takeover"] is True  # even the baseline answers a plain question

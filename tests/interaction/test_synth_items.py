@@ -1,0 +1,48 @@
+"""Generated sessions: every category writes a readable benchmark item whose features and labels line up."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from app.audio_io import read_wav_mono
+from app.eval.fdb_items import discover
+from app.interaction.features import N_SCALARS
+from app.synth.scenes import CATEGORIES
+from app.synth.voices import voice_pool
+from app.synth.writer import generate
+
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+
+
+def test_splits_never_share_a_voice():
+    train, dev, test = (set(voice_pool(s)) for s in ("train", "dev", "test"))
+    assert train and dev and test
+    assert not (train & dev) and not (train & test) and not (dev & test)
+
+
+@pytest.mark.slow
+def test_every_category_writes_an_item_with_aligned_features_and_labels(tmp_path):
+    generate(tmp_path, "test", per_category=1, workers=1)
+    items = {it.category: it for it in discover(tmp_path)}
+    assert set(items) == set(CATEGORIES)
+    for category, item in items.items():
+        audio = read_wav_mono(item.path / "input.wav", 16000)
+        feats = np.load(item.path / "features.npz")
+        labels = np.load(item.path / "labels.npz")
+        n = len(labels["action"])
+        assert audio.size == n * 3200, category
+        assert feats["mic_mel"].shape == (n, 20, 32) and feats["scalars"].shape == (n, N_SCALARS)
+        assert np.isfinite(feats["scalars"]).all()
+        meta = json.loads((item.path / "meta.json").read_text())
+        assert meta["category"] == category and meta["split"] == "test"
+    # the labels say what the category is about
+    assert (np.load(items["smooth_turn_taking"].path / "labels.npz")["action"] == 2).any()  # take_turn
+    assert (np.load(items["user_interruption"].path / "labels.npz")["action"] == 4).any()  # yield
+    assert (np.load(items["time_cue"].path / "labels.npz")["cue_due"] == 1).sum() == 1
+    for overlap in ("user_backchannel", "talking_to_other", "background_speech"):
+        assert (items[overlap].path / "clean_input.wav").is_file()
+        assert not (np.load(items[overlap].path / "labels.npz")["action"] == 4).any()  # never yield

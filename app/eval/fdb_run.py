@@ -69,8 +69,8 @@ def score_item(item: Item, words: Sequence[S.Word], segments: Sequence[tuple[flo
         return S.keeps_floor(words, segments, float(item.event_start or 0.0), float(item.event_end or 0.0))
     if cat == "time_cue":
         due, request_end = float(annotation["due"]), float(annotation["request_end"])
-        after = [s for s in segments if s[0] > request_end + 0.3]
-        onsets = [s[0] for s in after[1:]]  # the first is the acknowledgement
+        # The acknowledgement starts within about a second of the request; cues are 3 s or more away.
+        onsets = [s[0] for s in segments if s[0] > request_end + 1.5]
         near = min(onsets, key=lambda t: abs(t - due)) if onsets else None
         return {"error_s": None if near is None else near - due,
                 "on_time": near is not None and abs(near - due) <= CUE_TOLERANCE_S}

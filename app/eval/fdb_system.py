@@ -70,6 +70,15 @@ class Speech:
         return final.text, (final.words[-1].end if final.words else None)
 
 
+def speech_end_s(audio: np.ndarray) -> float | None:
+    """Where the last speech in ``audio`` ends, by silero VAD (finer than the recognizer's word times)."""
+    from app.speech.vad import FRAME, SileroVad
+
+    probs = SileroVad().process(audio)
+    voiced = np.flatnonzero(probs >= 0.5)
+    return None if voiced.size == 0 else (int(voiced[-1]) + 1) * FRAME / APP_RATE
+
+
 @dataclass
 class TurnRecorder:
     """The mic audio of the user's current turn, for recognition when the assistant takes the floor."""
@@ -158,7 +167,8 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
         text, last_end = speech.transcribe(audio) if audio.size else ("", None)
         seconds = cue_seconds(text)
         if seconds is not None and recorder.start_ns is not None:
-            end_ns = recorder.start_ns + int((last_end or audio.size / APP_RATE) * NS_PER_S)
+            spoken = speech_end_s(audio) or last_end or audio.size / APP_RATE
+            end_ns = recorder.start_ns + int(spoken * NS_PER_S)
             cues.add(end_ns + int(seconds * NS_PER_S), cue_phrase(seconds))
             body = ACKNOWLEDGE
         else:

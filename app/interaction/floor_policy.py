@@ -6,8 +6,9 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
 1. User state: the argmax of ``probs.user_state``; it is what gets reported. A tick whose state is
    ``speaking`` starts a user turn if none is open; ``user_turn_s`` counts the turn's length until the
    assistant takes the turn.
-2. Cue: ``cue_due >= 0.5`` while the assistant is silent -> INTERJECT at once (a cue never waits on
-   patience), but never twice within 1.0 s, so a cue that stays due for a few ticks fires once.
+2. Cue or sight: ``cue_due >= 0.5`` or p(action=interject) >= 0.5 while the assistant is silent ->
+   INTERJECT at once (a cue never waits on patience), but never twice within 1.0 s, so a cue that
+   stays due for a few ticks fires once. (The action head also interjects for what the camera shows.)
 3. Assistant speaking -> YIELD or CONTINUE. Evidence is p(action=yield):
    - YIELD when it is >= ``yield_threshold`` on one tick, or >= ``yield_weak_threshold`` (0.7 of it)
      on 2 consecutive ticks;
@@ -202,7 +203,8 @@ class FloorPolicy:
             else:
                 yields = p_yield >= yield_threshold(k) or st.yield_evidence >= WEAK_YIELD_TICKS
             return (Action.YIELD if yields else Action.CONTINUE), user
-        if probs.cue_due >= CUE_P and st.since_interject_s + _EPS >= CUE_REFRACTORY_S:
+        due = probs.cue_due >= CUE_P or probs.p(Action.INTERJECT) >= CUE_P
+        if due and st.since_interject_s + _EPS >= CUE_REFRACTORY_S:
             return Action.INTERJECT, user
         if st.in_user_turn and st.eot_ticks >= take_ticks(k):
             return Action.TAKE_TURN, user

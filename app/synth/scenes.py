@@ -114,8 +114,9 @@ class _Scene:
 
     def reply(self, text: str, t: float, role: str = "reply", cut: float | None = None) -> float:
         """The ideal assistant says ``text`` from tick ``t``; returns the end time."""
-        end = self.assistant.place(self.voices.assistant(text), t, cut)
-        self.tl.assistant.append(Span(t, end, role))
+        clip = self.voices.assistant(text)
+        end = self.assistant.place(clip, t, cut)
+        self.tl.assistant.append(Span(t, end, role, cut=end < t + clip.size / APP_RATE - 1e-6))
         return end
 
     def reply_delay(self) -> float:
@@ -182,7 +183,7 @@ def _interruption(sc: _Scene) -> tuple[str, Any, float | None]:
     first = sc.tl.assistant.pop()  # the answer is cut where the ideal assistant stops
     cut = stop + TICK_S * int(sc.rng.choice([0, 0, 1]))
     sc.assistant.audio[round(cut * APP_RATE):] = 0.0
-    sc.tl.assistant.append(Span(first.start, cut, "reply"))
+    sc.tl.assistant.append(Span(first.start, cut, "reply", cut=True))
     sc.reply(sc.pick(scripts.replies(sc.voices.split)), sc.take_after(i1))
     return "interrupt.json", [{"timestamp": [i0, i1]}], i0
 

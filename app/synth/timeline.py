@@ -34,6 +34,7 @@ class Span:
     start: float
     end: float
     role: str
+    cut: bool = False  # the audio was stopped at ``end`` (by a decision on that tick), not finished
 
     def overlap(self, a: float, b: float) -> float:
         """Seconds of this span inside [a, b)."""
@@ -59,7 +60,9 @@ class Timeline:
 
     def assistant_speaking(self, t: float) -> bool:
         """Whether the playback queue is playing just before the decision at tick end ``t``."""
-        return any(s.start < t - 1e-6 and t < s.end - 1e-6 for s in self.assistant)
+        # Audio stopped exactly on this tick (by this very decision) was still playing before it.
+        return any(s.start < t - 1e-6 and (t < s.end - 1e-6 or (s.cut and t <= s.end + 1e-6))
+                   for s in self.assistant)
 
     def since_assistant(self, t: float) -> float:
         """Seconds since the assistant last made a sound, 0 while it speaks."""

@@ -39,7 +39,8 @@ REPLIES = (
     "Let me walk you through it. There are three things to keep in mind, and the first one matters most.",
     "That is a good question. It depends a little on the time of day, but usually it takes about twenty minutes.",
 )
-BACKCHANNEL = "Mm hmm."
+BACKCHANNELS = ("Yeah.", "Okay.", "Right.")
+"""Short real words: what the benchmark's recognizer must see as a backchannel (at most 2 words, under 1 s)."""
 
 
 class Speech:
@@ -189,7 +190,8 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
         return speech.clip(text), text
 
     def backchannel(_t_ns: int) -> tuple[np.ndarray, str]:
-        return speech.clip(BACKCHANNEL), BACKCHANNEL
+        text = BACKCHANNELS[len(turns) % len(BACKCHANNELS)]
+        return speech.clip(text), text
 
     loop = InteractionLoop(ring, playback, policy, None, [mic.pump, speaker.pump], tick_ms,
                            hooks=[recorder.hook],

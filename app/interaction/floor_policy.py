@@ -12,8 +12,9 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
 3. Assistant speaking -> YIELD or CONTINUE. Evidence is p(action=yield):
    - YIELD when it is >= ``yield_threshold`` on one tick, or >= ``yield_weak_threshold`` (0.7 of it)
      on 2 consecutive ticks;
-   - when the user state is ``backchannel`` or ``other`` (a "mm-hm", background speech) the tick only
-     yields if p(yield) >= 0.8, and it breaks a run of weak evidence;
+   - when the user state is ``other`` (background speech, someone else in the room) the tick only
+     yields if p(yield) >= 0.8; a ``backchannel`` tick (a "mm-hm", or the first sound of an
+     interruption: the two start alike) yields only on strong evidence, never on a weak run;
    - otherwise CONTINUE. Both thresholds fall as ``interruption_sensitivity`` rises, so any sequence
      that yields at one sensitivity yields at every higher one.
 4. Assistant silent -> TAKE_TURN when p(action=take_turn) >= ``take_threshold`` on ``take_ticks``
@@ -43,7 +44,7 @@ CUE_P = 0.5  # cue_due at or above this interjects
 CUE_REFRACTORY_S = 1.0  # no second interjection within this long
 WEAK_YIELD_FRACTION = 0.7  # weak yield evidence is this fraction of the yield threshold ...
 WEAK_YIELD_TICKS = 2  # ... and must hold for this many consecutive ticks
-HARD_YIELD_P = 0.8  # backchannel/other speech yields only at or above this
+HARD_YIELD_P = 0.8  # other/background speech yields only at or above this
 BACKCHANNEL_P = 0.4  # p(action=backchannel) needed to backchannel
 BACKCHANNEL_MIN_TURN_S = 3.0  # the user turn must have lasted this long first
 _EPS = 1e-9  # float slack for times summed from ticks
@@ -198,8 +199,10 @@ class FloorPolicy:
         st.eot_ticks = st.eot_ticks + 1 if take else 0
 
         if assistant_speaking:
-            if listener_noise:
+            if user is UserState.OTHER:
                 yields = p_yield >= HARD_YIELD_P
+            elif user is UserState.BACKCHANNEL:
+                yields = p_yield >= yield_threshold(k)
             else:
                 yields = p_yield >= yield_threshold(k) or st.yield_evidence >= WEAK_YIELD_TICKS
             return (Action.YIELD if yields else Action.CONTINUE), user

@@ -153,8 +153,9 @@ def _paused(sc: _Scene) -> tuple[str, Any, float | None]:
     parts = [sc.pick(scripts.paused_turns(sc.voices.split)) for _ in range(1 + int(sc.rng.random() < 0.35))]
     pauses = []
     for i, (first, rest) in enumerate(parts):
-        # A speaker holding the floor keeps the pitch up; a trailing comma gives the synthesizers that contour.
-        end = sc.say(first + "," if first[-1].isalpha() else first, t, "turn")
+        # A speaker holding the floor keeps the pitch up; a trailing comma gives the synthesizers that
+        # contour (they read "..." and a bare ending as the end of a sentence).
+        end = sc.say(first.rstrip(".").rstrip(",") + ",", t, "turn")
         gap = float(sc.rng.uniform(0.6, 2.6))
         sc.tl.holds.append(Span(end, end + gap, "hold"))
         pauses.append([end, end + gap])
@@ -181,7 +182,9 @@ def _interruption(sc: _Scene) -> tuple[str, Any, float | None]:
     stop = tick_ceil(i0 + 0.08)
     sc.tl.yield_from.append(stop)
     first = sc.tl.assistant.pop()  # the answer is cut where the ideal assistant stops
-    cut = stop + TICK_S * int(sc.rng.choice([0, 0, 1]))
+    # Sometimes the ideal assistant is a few ticks late: the model learns to keep yielding while it still
+    # hears itself talking over the user, instead of concluding that it has decided to go on.
+    cut = stop + TICK_S * int(sc.rng.choice([0, 1, 1, 2, 3]))
     sc.assistant.audio[round(cut * APP_RATE):] = 0.0
     sc.tl.assistant.append(Span(first.start, cut, "reply", cut=True))
     sc.reply(sc.pick(scripts.replies(sc.voices.split)), sc.take_after(i1))

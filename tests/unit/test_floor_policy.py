@@ -135,8 +135,10 @@ SEQUENCES = [
     ("interrupted weak evidence does not add up", Knobs(),
      (ticks(1, "speaking", "yield", 0.4, talking=True) + ticks(1, "silent", "continue", talking=True)) * 3,
      "CCCCCC"),
-    ("backchannel speech while talking continues", Knobs(interruption_sensitivity=1.0),
-     ticks(5, "backchannel", "yield", 0.7, talking=True), "CCCCC"),
+    ("backchannel speech with weak yield evidence continues", Knobs(),
+     ticks(5, "backchannel", "yield", 0.45, talking=True), "CCCCC"),
+    ("backchannel-like onset with strong yield evidence yields", Knobs(),
+     ticks(1, "backchannel", "yield", 0.6, talking=True), "Y"),
     ("background speech while talking continues", Knobs(interruption_sensitivity=1.0),
      ticks(5, "other", "yield", 0.7, talking=True), "CCCCC"),
     ("a backchannel breaks a weak run", Knobs(), ticks(1, "speaking", "yield", 0.4, talking=True)
@@ -148,6 +150,9 @@ SEQUENCES = [
      + ticks(3) + ticks(2, "end_of_turn", "take_turn"), "Y" "LLL" "LT"),
     # Cues
     ("cue interjects once", Knobs(), ticks(5, "silent", cue=0.9), "ILLLL"),
+    ("the action head interjects too (a camera event)", Knobs(), ticks(2, "silent") + ticks(3, "silent", "interject"),
+     "LL" "ILL"),
+    ("no interjection over its own speech", Knobs(), ticks(3, "silent", "interject", talking=True), "CCC"),
     ("a cue still due after 1 s fires again", Knobs(), ticks(6, "silent", cue=0.9), "ILLLLI"),
     ("an unlikely cue waits", Knobs(), ticks(3, "silent", cue=0.4), "LLL"),
     ("no cue while the assistant talks", Knobs(), ticks(3, "silent", "continue", cue=0.9, talking=True), "CCC"),

@@ -274,3 +274,15 @@ def test_tick_ceil_properties_on_random_times():
         assert c >= t - 1e-6  # at or after t
         assert c - t < TICK_S  # the first such boundary
         assert tick_ceil(c) == pytest.approx(c, abs=1e-9)  # idempotent on its own output
+
+
+def test_audio_cut_by_a_yield_was_playing_on_the_yield_tick():
+    from app.synth.timeline import Span, Timeline
+
+    tl = Timeline(4.0, user=[Span(2.05, 3.0, "interrupt")], assistant=[Span(1.0, 2.2, "reply", cut=True)],
+                  yield_from=[2.2])
+    assert tl.assistant_speaking(2.2)  # the decision at 2.2 stops it, so the runtime still hears it playing
+    assert not tl.assistant_speaking(2.4)
+    assert tl.action(2.2).value == "yield"
+    natural = Timeline(4.0, assistant=[Span(1.0, 2.2, "reply")])
+    assert not natural.assistant_speaking(2.2)  # a reply that finished by itself is over at its end

@@ -89,6 +89,24 @@ def check_speech_models(settings: Settings) -> str:
     return f"voice, VAD ({speech_frames} speech frames) and recognizer ({text!r}) in {time.perf_counter() - t0:.2f} s"
 
 
+def check_interaction_model() -> str:
+    """Load the interaction model and run one micro-turn of silence through it."""
+    import numpy as np
+
+    from app.interaction.features import FRAMES_PER_TICK, N_MELS, N_SCALARS, TickFeatures
+    from app.interaction.model import InteractionModel
+
+    t0 = time.perf_counter()
+    model = InteractionModel()
+    silence = TickFeatures(mic_mel=np.full((FRAMES_PER_TICK, N_MELS), -2.0, np.float32),
+                           self_mel=np.full((FRAMES_PER_TICK, N_MELS), -2.0, np.float32),
+                           scalars=np.zeros(N_SCALARS, np.float32))
+    probs = model.step(silence)
+    if abs(sum(probs.action) - 1.0) > 1e-3:
+        raise AssertionError(f"the model's floor actions do not sum to 1: {probs.action}")
+    return f"{model.path.name} ({model.path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.2f} s"
+
+
 def check_ocr() -> str:
     """Load the text recognizer and read a rendered word."""
     import cv2
@@ -112,6 +130,7 @@ def checks(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
     return [
         ("headless session", lambda: check_session(settings)),
         ("speech models", lambda: check_speech_models(settings)),
+        ("interaction model", check_interaction_model),
         ("reasoning model", lambda: check_reasoning_model(settings)),
         ("text recognition", check_ocr),
     ]

@@ -19,7 +19,7 @@ N_ACTION = 6
 class InteractionNet(nn.Module):
     """Light linear patch embeddings of mic and self mel frames plus scalars, fused, then a GRU."""
 
-    def __init__(self, d: int = 224, layers: int = 2) -> None:
+    def __init__(self, d: int = 224, layers: int = 2, dropout: float = 0.1) -> None:
         super().__init__()
         self.d, self.layers = d, layers
         n_patches = FRAMES // PATCH
@@ -27,8 +27,9 @@ class InteractionNet(nn.Module):
         self.self_patch = nn.Linear(PATCH * N_MELS, 24)
         self.scalar = nn.Linear(N_SCALARS, 48)
         fused = n_patches * (64 + 24) + 48
-        self.fuse = nn.Sequential(nn.LayerNorm(fused), nn.Linear(fused, d), nn.GELU(), nn.Linear(d, d), nn.GELU())
-        self.gru = nn.GRU(d, d, num_layers=layers, batch_first=True)
+        self.fuse = nn.Sequential(nn.LayerNorm(fused), nn.Linear(fused, d), nn.GELU(), nn.Dropout(dropout),
+                                  nn.Linear(d, d), nn.GELU(), nn.Dropout(dropout))
+        self.gru = nn.GRU(d, d, num_layers=layers, batch_first=True, dropout=dropout)
         self.head_user = nn.Linear(d, N_USER)
         self.head_action = nn.Linear(d, N_ACTION)
         self.head_cue = nn.Linear(d, 1)

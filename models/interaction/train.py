@@ -41,7 +41,9 @@ def load_split(root: Path) -> list[dict[str, np.ndarray]]:
 
 
 def batch(sessions: list[dict[str, np.ndarray]], rng: np.random.Generator | None = None) -> dict[str, torch.Tensor]:
-    """Pad sessions to one length; ``mask`` marks real ticks. With ``rng``: random mic gain (augmentation)."""
+    """Pad sessions to one length; ``mask`` marks real ticks. With ``rng``: random mic gain and masked
+    mel bands (augmentation).
+    """
     t = max(len(s["user"]) for s in sessions)
     b = len(sessions)
     out = {"mic": np.zeros((b, t, FRAMES, N_MELS), np.float32),
@@ -56,6 +58,8 @@ def batch(sessions: list[dict[str, np.ndarray]], rng: np.random.Generator | None
             shift_db = float(rng.uniform(-10, 10))
             mic = mic + shift_db / 30.0  # log-mel is dB/30; the level scalar is dB/30 too
             sc[:, 0] += shift_db / 30.0
+            band = int(rng.integers(0, N_MELS - 4))  # mask a few mel bands: other microphones, other rooms
+            mic[..., band:band + int(rng.integers(0, 5))] = mic.mean()
         out["mic"][i, :n], out["self"][i, :n], out["scalars"][i, :n] = mic, s["self"], sc
         out["user"][i, :n], out["action"][i, :n], out["cue"][i, :n] = s["user"], s["action"], s["cue"]
         out["mask"][i, :n] = 1.0

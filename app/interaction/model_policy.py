@@ -78,7 +78,12 @@ class ModelPolicy:
         st.probs, st.reason, st.due = probs, "", None
         if action is Action.INTERJECT:
             st.due = self.cues.take(snap.t_ns)
-            st.reason = "the time you asked for" if st.due else "something changed on camera"
+            if st.due is not None:
+                st.reason = "the time you asked for"
+            elif snap.video is not None:
+                st.reason = "something changed on camera"
+            else:  # nothing is due and there is no camera: nothing to interject about
+                action = Action.LISTEN
         elif not assistant_speaking and (late := self.cues.overdue(snap.t_ns)) is not None:
             action, st.due, st.reason = Action.INTERJECT, late, "the time you asked for"
         return action, user, level_db(snap.mic)

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 
 import pytest
@@ -13,7 +14,10 @@ def test_make_run_without_a_display_runs_the_headless_demo():
     assert proc.returncode == 0, proc.stderr
     assert "No display found" in proc.stdout
     assert "decided: take_turn" in proc.stdout
-    assert "The assistant replied 2 time(s)" in proc.stdout
+    replied = re.search(r"The assistant replied (\d+) time\(s\)", proc.stdout)
+    # "Hello Tandem." / "What is the weather like today..." / "...set a timer for five minutes?": the two
+    # requests are always answered; the greeting may be too.
+    assert replied and 2 <= int(replied.group(1)) <= 3, proc.stdout
 
 
 def test_real_video_frames_have_the_expected_shape(shared_data):

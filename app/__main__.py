@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--policy", nargs="+", choices=("model", "baseline"), default=["model", "baseline"],
                     help="floor policies to run side by side (default: both)")
     ev.add_argument("--limit", type=int, help="at most this many items per category")
+    ev.add_argument("--categories", nargs="*", help="only items of these categories")
     ev.add_argument("--model", type=Path, help="interaction model file to use instead of the bundled one")
     return p
 
@@ -108,7 +109,7 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"tandem eval: no such folder {args.root}", file=sys.stderr)
         return 2
     report = run_fdb(settings, args.root, args.out_dir, tuple(args.policy), limit=args.limit,
-                     progress=_progress("eval"), model_path=args.model)
+                     progress=_progress("eval"), model_path=args.model, categories=args.categories)
     print(report.read_text(encoding="utf-8"))
     return 0
 

@@ -161,11 +161,12 @@ CATEGORY_ORDER = ("smooth_turn_taking", "pause_handling", "user_interruption", "
 
 def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[str] = ("model", "baseline"),
             *, limit: int | None = None, progress: Callable[[int, int], None] | None = None,
-            model_path: Path | None = None) -> Path:
+            model_path: Path | None = None, categories: Sequence[str] | None = None) -> Path:
     """Run and score every item under ``root`` with each policy; returns the report's path."""
     # Camera events need a camera stream; benchmark items carry only audio, so they are scored per tick
     # in the model card instead.
-    items = [it for it in discover(root) if it.category != "visual_event"]
+    items = [it for it in discover(root) if it.category != "visual_event"
+             and (not categories or it.category in categories)]
     if limit:
         kept: dict[str, int] = defaultdict(int)
         chosen = []

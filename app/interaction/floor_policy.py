@@ -12,9 +12,9 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
 3. Assistant speaking -> YIELD or CONTINUE. Evidence is p(action=yield):
    - YIELD when it is >= ``yield_threshold`` on one tick, or >= ``yield_weak_threshold`` (0.7 of it)
      on 2 consecutive ticks;
-   - when the user state is ``other`` (background speech, someone else in the room) the tick only
-     yields if p(yield) >= 0.8; a ``backchannel`` tick (a "mm-hm", or the first sound of an
-     interruption: the two start alike) yields only on strong evidence, never on a weak run;
+   - when the user state is ``backchannel`` or ``other`` (a "mm-hm", background speech, someone else
+     in the room) the tick only yields if p(yield) >= 0.8 (or the knob's threshold, if higher), and it
+     breaks a run of weak evidence;
    - otherwise CONTINUE. Both thresholds fall as ``interruption_sensitivity`` rises, so any sequence
      that yields at one sensitivity yields at every higher one.
 4. Assistant silent -> TAKE_TURN when p(action=take_turn) >= ``take_threshold`` on ``take_ticks``
@@ -199,10 +199,8 @@ class FloorPolicy:
         st.eot_ticks = st.eot_ticks + 1 if take else 0
 
         if assistant_speaking:
-            if user is UserState.OTHER:
-                yields = p_yield >= HARD_YIELD_P
-            elif user is UserState.BACKCHANNEL:
-                yields = p_yield >= yield_threshold(k)
+            if listener_noise:
+                yields = p_yield >= max(HARD_YIELD_P, yield_threshold(k))
             else:
                 yields = p_yield >= yield_threshold(k) or st.yield_evidence >= WEAK_YIELD_TICKS
             return (Action.YIELD if yields else Action.CONTINUE), user

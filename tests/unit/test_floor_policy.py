@@ -137,8 +137,9 @@ SEQUENCES = [
      "CCCCCC"),
     ("backchannel speech with weak yield evidence continues", Knobs(),
      ticks(5, "backchannel", "yield", 0.45, talking=True), "CCCCC"),
-    ("backchannel-like onset with strong yield evidence yields", Knobs(),
-     ticks(1, "backchannel", "yield", 0.6, talking=True), "Y"),
+    ("a backchannel-like onset needs strong yield evidence", Knobs(),
+     ticks(1, "backchannel", "yield", 0.6, talking=True) + ticks(1, "backchannel", "yield", 0.85, talking=True),
+     "CY"),
     ("background speech while talking continues", Knobs(interruption_sensitivity=1.0),
      ticks(5, "other", "yield", 0.7, talking=True), "CCCCC"),
     ("a backchannel breaks a weak run", Knobs(), ticks(1, "speaking", "yield", 0.4, talking=True)

@@ -54,7 +54,7 @@ class InteractionSettings(_Section):
     policy: Literal["model", "baseline", "placeholder"] = "model"
     patience: float = Field(0.5, ge=0, le=1)
     backchannel_rate: float = Field(0.5, ge=0, le=1)
-    interruption_sensitivity: float = Field(0.5, ge=0, le=1)
+    interruption_sensitivity: float = Field(0.8, ge=0, le=1)
     speech_threshold_db: float = Field(-40.0, ge=-90, le=0)
     patience_s: float = Field(0.8, ge=0.2, le=5)
 

@@ -23,7 +23,7 @@ from net import FRAMES, N_ACTION, N_MELS, N_SCALARS, N_USER, InteractionNet, Str
 ACTIONS = ("listen", "backchannel", "take_turn", "continue", "yield", "interject")
 USER_STATES = ("silent", "speaking", "pausing", "end_of_turn", "backchannel", "other")
 # Rare decisions matter most; weight them up (the per-class frequencies differ by ~50x).
-ACTION_WEIGHTS = torch.tensor([1.0, 6.0, 8.0, 1.0, 8.0, 8.0])
+ACTION_WEIGHTS = torch.tensor([1.0, 6.0, 8.0, 1.0, 5.0, 8.0])
 USER_WEIGHTS = torch.tensor([1.0, 1.0, 2.0, 3.0, 3.0, 2.0])
 
 

@@ -37,3 +37,7 @@ def test_eval_writes_aligned_outputs_and_a_side_by_side_report(tmp_path, capsys)
     scores = {r["category"]: r["score"] for r in results["items"]["baseline"]}
     assert set(scores["user_backchannel"]) == {"stopped", "took_over", "kept_floor"}
     assert scores["smooth_turn_taking"]["takeover"] is True  # even the baseline answers a plain question
+    model = {r["category"]: r["score"] for r in results["items"]["model"]}
+    # The model answers as soon as the question is over; the baseline waits out its 0.8 s of silence.
+    assert model["smooth_turn_taking"]["takeover"] is True
+    assert model["smooth_turn_taking"]["audio_latency"] < scores["smooth_turn_taking"]["audio_latency"]

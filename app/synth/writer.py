@@ -105,6 +105,9 @@ def generate(out: Path, split: str, per_category: int | None = None, categories:
                 done.append(Path(folder))
                 if progress:
                     progress(len(done), len(jobs))
-    (out / "synth.json").write_text(json.dumps({"split": split, "per_category": n, "categories": list(categories),
-                                                "seconds": round(time.perf_counter() - t0, 1)}), encoding="utf-8")
+    record = out / "synth.json"  # sessions per category, kept across runs that add categories or sessions
+    counts = json.loads(record.read_text(encoding="utf-8")).get("sessions", {}) if record.is_file() else {}
+    counts.update({c: max(n, int(counts.get(c, 0))) for c in categories})
+    record.write_text(json.dumps({"split": split, "sessions": counts, "seconds": round(time.perf_counter() - t0, 1)}),
+                      encoding="utf-8")
     return done

@@ -67,7 +67,8 @@ def card(data: Path, out: Path) -> str:
     ]
     for split, s in synth.items():
         if s:
-            lines.append(f"- {split}: {s['per_category']} sessions per category x {len(s['categories'])} categories")
+            per = ", ".join(f"{c} {n}" for c, n in s["sessions"].items())
+            lines.append(f"- {split}: {sum(s['sessions'].values())} sessions ({per})")
     lines += ["", "## Training", "",
               f"AdamW, one-cycle learning rate, {m.get('epochs', '?')} epochs on the CPU "
               f"({m.get('train_seconds', '?')} s), weighted cross-entropy for the state and action heads and",
@@ -89,7 +90,11 @@ def card(data: Path, out: Path) -> str:
     lines += ["", "## Limits", "",
               "- Trained only on synthetic speech; real voices, rooms and microphones differ.",
               "- It reads no words: fillers and unfinished sentences are recognised from sound alone.",
-              "- Camera events are learnt from generated feature traces, not from pixels.", ""]
+              "- Camera events are learnt from generated feature traces, not from pixels.",
+              "- Not yet met on the test split: pause handling (it takes the turn in some held pauses,",
+              "  especially on voices it never heard), stop latency on interruptions (it waits a tick or two",
+              "  to tell an interruption from a backchannel), and cue timing where the recognizer mishears",
+              "  the request.", ""]
     return "\n".join(lines)
 
 

@@ -7,9 +7,10 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,3 +82,33 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("shared recordings folder not present")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def espeak(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], np.ndarray]:
+    """Speak text with espeak-ng into a 16 kHz float array (skips when espeak-ng is not installed)."""
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        pytest.skip("espeak-ng is not installed (apt install espeak-ng)")
+    folder = tmp_path_factory.mktemp("espeak")
+
+    def speak(text: str) -> np.ndarray:
+        path = folder / f"{abs(hash(text))}.wav"
+        subprocess.run([exe, "-s", "150", "-w", str(path), text], check=True, capture_output=True)
+        from app.speech.audio import read_wav
+
+        return read_wav(path)[0]
+
+    return speak
+
+
+@pytest.fixture(scope="session")
+def utterance_ticks(espeak: Callable[[str], np.ndarray]) -> tuple[np.ndarray, float]:
+    """An espeak-ng utterance with 1 s of silence before and 1.5 s after, as rows of 200 ms micro-turns,
+    and the utterance's length in seconds.
+    """
+    rate, tick = 16000, 3200
+    voice = espeak("hello there, how are you today")
+    signal = np.concatenate([np.zeros(rate, np.float32), voice, np.zeros(int(1.5 * rate), np.float32)])
+    n = signal.size // tick
+    return signal[:n * tick].reshape(n, tick), voice.size / rate

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
-from app.speech.audio import read_wav
 from tests.conftest import SHARED_DATA
 
 DATA_DIR = Path(os.environ.get("TANDEM_SPEECH_DATA", SHARED_DATA / "speech"))
@@ -32,22 +27,6 @@ def tts() -> Any:
     from app.speech.tts import PiperTts
 
     return PiperTts(noise_scale=0.0, noise_w_scale=0.0)
-
-
-@pytest.fixture(scope="session")
-def espeak(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], np.ndarray]:
-    """Speak text with espeak-ng into a 16 kHz float array (skips when espeak-ng is not installed)."""
-    exe = shutil.which("espeak-ng")
-    if exe is None:
-        pytest.skip("espeak-ng is not installed (apt install espeak-ng)")
-    folder = tmp_path_factory.mktemp("espeak")
-
-    def speak(text: str) -> np.ndarray:
-        path = folder / f"{abs(hash(text))}.wav"
-        subprocess.run([exe, "-s", "150", "-w", str(path), text], check=True, capture_output=True)
-        return read_wav(path)[0]
-
-    return speak
 
 
 @pytest.fixture(scope="session")

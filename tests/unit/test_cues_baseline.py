@@ -1,5 +1,3 @@
-import shutil
-import subprocess
 
 import numpy as np
 import pytest
@@ -118,18 +116,8 @@ def test_cue_seconds(text, seconds):
 
 
 @pytest.fixture(scope="module")
-def ticks(tmp_path_factory):
-    exe = shutil.which("espeak-ng")
-    if exe is None:
-        pytest.skip("espeak-ng is not installed")
-    from app.audio_io import read_wav_mono
-
-    path = tmp_path_factory.mktemp("espeak") / "utt.wav"
-    subprocess.run([exe, "-w", str(path), "hello there, how are you today"], check=True, capture_output=True)
-    voice = read_wav_mono(path, SR)
-    signal = np.concatenate([np.zeros(SR, np.float32), voice, np.zeros(int(1.5 * SR), np.float32)])
-    n = signal.size // TICK
-    return signal[:n * TICK].reshape(n, TICK)
+def ticks(utterance_ticks):
+    return utterance_ticks[0]
 
 
 @pytest.fixture(scope="module")

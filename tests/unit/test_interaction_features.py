@@ -1,5 +1,3 @@
-import shutil
-import subprocess
 
 import numpy as np
 import pytest
@@ -174,21 +172,6 @@ def test_scalars_camera_columns():
 
 
 @pytest.fixture(scope="module")
-def utterance(tmp_path_factory):
-    exe = shutil.which("espeak-ng")
-    if exe is None:
-        pytest.skip("espeak-ng is not installed")
-    from app.audio_io import read_wav_mono
-
-    path = tmp_path_factory.mktemp("espeak") / "utt.wav"
-    subprocess.run([exe, "-w", str(path), "hello there, how are you today"], check=True, capture_output=True)
-    voice = read_wav_mono(path, SR)
-    signal = np.concatenate([np.zeros(SR, np.float32), voice, np.zeros(int(1.5 * SR), np.float32)])
-    n = signal.size // TICK_SAMPLES
-    return signal[:n * TICK_SAMPLES].reshape(n, TICK_SAMPLES), voice.size / SR
-
-
-@pytest.fixture(scope="module")
 def vad():
     from app.speech.vad import SileroVad
 
@@ -200,8 +183,8 @@ def run_ticks(fx, ticks):
     return [fx(t, silence, TickContext()) for t in ticks]
 
 
-def test_extractor_since_user_speech_on_real_speech(utterance, vad):
-    ticks, voice_s = utterance
+def test_extractor_since_user_speech_on_real_speech(utterance_ticks, vad):
+    ticks, voice_s = utterance_ticks
     vad.reset()
     fx = FeatureExtractor(vad)
     feats = run_ticks(fx, ticks)
@@ -231,16 +214,16 @@ def test_extractor_since_user_speech_on_real_speech(utterance, vad):
     assert levels[first:last + 1].max() > 0.5
 
 
-def test_extractor_mel_matches_whole_signal(utterance, vad):
-    ticks, _ = utterance
+def test_extractor_mel_matches_whole_signal(utterance_ticks, vad):
+    ticks, _ = utterance_ticks
     vad.reset()
     feats = run_ticks(FeatureExtractor(vad), ticks)
     streamed = np.concatenate([f.mic_mel for f in feats])
     np.testing.assert_allclose(streamed, log_mel(ticks.reshape(-1)), atol=1e-4, rtol=0)
 
 
-def test_extractor_reset_restores_initial_state(utterance, vad):
-    ticks, _ = utterance
+def test_extractor_reset_restores_initial_state(utterance_ticks, vad):
+    ticks, _ = utterance_ticks
     vad.reset()
     fresh = FeatureExtractor(vad)
     first_fresh = run_ticks(fresh, ticks[7:9])  # start in the middle of the speech

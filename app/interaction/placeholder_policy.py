@@ -1,7 +1,8 @@
-"""A level-based floor policy that stands in until the trained interaction model is wired in.
+"""The classic voice-activity harness: speech is detected per tick, the turn ends after a fixed stretch
+of silence, and any user speech while the assistant talks makes it yield.
 
-It is the classic voice-activity harness: speech is level above a threshold, the turn ends after
-``patience_s`` of silence, and any user speech while the assistant talks makes it yield.
+Two detectors share the rules: a level threshold (the placeholder, no model at all) and silero VAD
+(``app.interaction.baseline_policy``, the yardstick the interaction model is measured against).
 """
 
 from __future__ import annotations
@@ -25,11 +26,10 @@ class PolicyState:
         self.silence_s = 0.0
 
 
-class PlaceholderPolicy:
-    """Energy threshold + silence timeout turn-taking."""
+class SilenceTimeoutPolicy:
+    """Speech detection + silence timeout turn-taking; subclasses say what counts as speech."""
 
-    def __init__(self, *, threshold_db: float = -40.0, patience_s: float = 0.8, tick_s: float = 0.2) -> None:
-        self.threshold_db = threshold_db
+    def __init__(self, *, patience_s: float = 0.8, tick_s: float = 0.2) -> None:
         self.patience_s = patience_s
         self.tick_s = tick_s
         self.state = PolicyState()
@@ -38,11 +38,15 @@ class PlaceholderPolicy:
         """Start a new conversation."""
         self.state.reset()
 
+    def is_speech(self, snap: Snapshot, level: float) -> bool:
+        """Whether this micro-turn holds user speech."""
+        raise NotImplementedError
+
     def step(self, snap: Snapshot, assistant_speaking: bool) -> tuple[Action, UserState, float]:
         """Decide the floor action for this micro-turn; returns (action, user state, mic level dB)."""
         level = level_db(snap.mic)
         st = self.state
-        if level > self.threshold_db:
+        if self.is_speech(snap, level):
             st.heard_speech = True
             st.silence_s = 0.0
             return (Action.YIELD if assistant_speaking else Action.LISTEN), UserState.SPEAKING, level
@@ -56,3 +60,15 @@ class PlaceholderPolicy:
             st.silence_s = 0.0
             return Action.TAKE_TURN, UserState.END_OF_TURN, level
         return Action.LISTEN, UserState.PAUSING, level
+
+
+class PlaceholderPolicy(SilenceTimeoutPolicy):
+    """Speech is mic level above a threshold."""
+
+    def __init__(self, *, threshold_db: float = -40.0, patience_s: float = 0.8, tick_s: float = 0.2) -> None:
+        super().__init__(patience_s=patience_s, tick_s=tick_s)
+        self.threshold_db = threshold_db
+
+    def is_speech(self, snap: Snapshot, level: float) -> bool:
+        """Level above the threshold."""
+        return level > self.threshold_db

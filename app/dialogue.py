@@ -21,7 +21,7 @@ import numpy as np
 
 from app.core.clock import NS_PER_S
 from app.core.frames import Action, Decision, Snapshot, UserState
-from app.interaction.cues import ACKNOWLEDGE, CueClock, cue_phrase, cue_seconds
+from app.interaction.cues import ACKNOWLEDGE, CueClock
 
 log = logging.getLogger(__name__)
 
@@ -198,12 +198,13 @@ class DialogueLoop:
 
     def _cue_request(self, text: str, result: Any) -> bool:
         """A timed request ("tell me when ten seconds have passed") goes on the cue clock, not to reasoning."""
-        seconds = cue_seconds(text) if self.cues is not None else None
-        if seconds is None or self.cues is None:
+        if self.cues is None:
             return False
         words = getattr(result, "words", None) or []
-        spoken_end_ns = self._utterance_start_ns + int(float(words[-1].end) * NS_PER_S) if words else None
-        self.cues.add((spoken_end_ns or time.monotonic_ns()) + int(seconds * NS_PER_S), cue_phrase(seconds))
+        spoken_end_ns = (self._utterance_start_ns + int(float(words[-1].end) * NS_PER_S) if words
+                         else time.monotonic_ns())
+        if self.cues.request(text, spoken_end_ns) is None:
+            return False
         self.speech.say(ACKNOWLEDGE)
         return True
 

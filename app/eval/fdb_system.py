@@ -22,7 +22,7 @@ from app.core.clock import NS_PER_S, VirtualClock
 from app.core.frames import Action, Decision, Snapshot, UserState
 from app.core.ring import RingBuffer
 from app.interaction.baseline_policy import BaselinePolicy
-from app.interaction.cues import ACKNOWLEDGE, CueClock, cue_phrase, cue_seconds
+from app.interaction.cues import ACKNOWLEDGE, Cue, CueClock, cue_seconds
 from app.interaction.floor_policy import Knobs
 from app.interaction.loop import InteractionLoop
 from app.interaction.model import InteractionModel
@@ -32,6 +32,7 @@ from app.speech.audio import APP_RATE
 from app.speech.backchannel import trim_silence
 from app.speech.playback import PlaybackQueue
 from app.speech.speaker import VirtualSpeaker
+from app.speech.vad import FRAME
 
 OPENERS = ("Okay, let me see.", "Right, so, here it is.", "Sure, one moment.")
 REPLIES = (
@@ -49,10 +50,12 @@ class Speech:
     def __init__(self, voice: str, asr_model: str, asr_threads: int) -> None:
         from app.speech.asr import load_whisper
         from app.speech.tts import PiperTts
+        from app.speech.vad import SileroVad
 
         self._tts = PiperTts(voice)
         self._clips: dict[str, np.ndarray] = {}
         self.whisper = load_whisper(asr_model, asr_threads)
+        self._vad = SileroVad()
 
     def clip(self, text: str) -> np.ndarray:
         """``text`` as audio (cached: openers, backchannels and replies repeat)."""
@@ -60,6 +63,12 @@ class Speech:
             audio, _ = self._tts.synthesize(text)
             self._clips[text] = trim_silence(np.asarray(audio, np.float32))  # speech starts when the reply does
         return self._clips[text]
+
+    def speech_end_s(self, audio: np.ndarray) -> float | None:
+        """Where the last speech in ``audio`` ends, by silero VAD (finer than the recognizer's word times)."""
+        self._vad.reset()
+        voiced = np.flatnonzero(self._vad.process(audio) >= 0.5)
+        return None if voiced.size == 0 else (int(voiced[-1]) + 1) * FRAME / APP_RATE
 
     def transcribe(self, audio: np.ndarray) -> tuple[str, float | None]:
         """Text of a user turn and where its last word ends (seconds into ``audio``)."""
@@ -69,15 +78,6 @@ class Speech:
         st.feed(audio)
         final = st.finalize()
         return final.text, (final.words[-1].end if final.words else None)
-
-
-def speech_end_s(audio: np.ndarray) -> float | None:
-    """Where the last speech in ``audio`` ends, by silero VAD (finer than the recognizer's word times)."""
-    from app.speech.vad import FRAME, SileroVad
-
-    probs = SileroVad().process(audio)
-    voiced = np.flatnonzero(probs >= 0.5)
-    return None if voiced.size == 0 else (int(voiced[-1]) + 1) * FRAME / APP_RATE
 
 
 @dataclass
@@ -113,7 +113,7 @@ class BaselineTimer:
     def __init__(self, policy: BaselinePolicy, cues: CueClock) -> None:
         self.policy = policy
         self.cues = cues
-        self.due = None
+        self.due: Cue | None = None
 
     def reset(self) -> None:
         """Start a new conversation."""
@@ -128,6 +128,10 @@ class BaselineTimer:
             self.due = self.cues.pending.pop(0)
             return Action.INTERJECT, user, level
         return action, user, level
+
+    def interjection(self) -> tuple[str, str]:
+        """What to say for this tick's INTERJECT (the timer that is due), and why."""
+        return (self.due.say if self.due else ""), "the time you asked for"
 
 
 @dataclass
@@ -166,14 +170,11 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
         wall = time.perf_counter()
         audio = recorder.audio()
         text, last_end = speech.transcribe(audio) if audio.size else ("", None)
-        seconds = cue_seconds(text)
-        if seconds is not None and recorder.start_ns is not None:
-            spoken = speech_end_s(audio) or last_end or audio.size / APP_RATE
-            end_ns = recorder.start_ns + int(spoken * NS_PER_S)
-            cues.add(end_ns + int(seconds * NS_PER_S), cue_phrase(seconds))
-            body = ACKNOWLEDGE
-        else:
-            body = REPLIES[n_reply[0] % len(REPLIES)]
+        seconds = None
+        if recorder.start_ns is not None and cue_seconds(text) is not None:
+            spoken = speech.speech_end_s(audio) or last_end or audio.size / APP_RATE
+            seconds = cues.request(text, recorder.start_ns + int(spoken * NS_PER_S))
+        body = ACKNOWLEDGE if seconds is not None else REPLIES[n_reply[0] % len(REPLIES)]
         opener = OPENERS[n_reply[0] % len(OPENERS)]
         n_reply[0] += 1
         first, rest = speech.clip(opener), speech.clip(body)
@@ -184,9 +185,8 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
                       "compute_s": round(spent, 3)})
         return np.concatenate([first, gap, rest]), f"{opener} {body}"
 
-    def interject(t_ns: int) -> tuple[np.ndarray, str] | None:
-        due = getattr(policy, "due", None) or getattr(getattr(policy, "state", None), "due", None)
-        text = due.say if due is not None else "Oh, what have you got there?"
+    def interject(_t_ns: int) -> tuple[np.ndarray, str]:
+        text, _ = policy.interjection()
         return speech.clip(text), text
 
     def backchannel(_t_ns: int) -> tuple[np.ndarray, str]:

@@ -58,6 +58,15 @@ class CueClock:
         self.pending.append(Cue(due_ns, say))
         self.pending.sort(key=lambda c: c.due_ns)
 
+    def request(self, text: str, spoken_end_ns: int) -> float | None:
+        """Put a timed request ("tell me when ten seconds have passed", said until ``spoken_end_ns``) on
+        the clock; returns its seconds, or None when ``text`` asks for no time.
+        """
+        seconds = cue_seconds(text)
+        if seconds is not None:
+            self.add(spoken_end_ns + int(seconds * NS_PER_S), cue_phrase(seconds))
+        return seconds
+
     def time_to_next(self, t_ns: int) -> float | None:
         """Seconds until the next cue (negative once due), or None."""
         return (self.pending[0].due_ns - t_ns) / NS_PER_S if self.pending else None

@@ -12,6 +12,7 @@ from functools import cache
 
 import numpy as np
 
+from app.audio_io import rms_db
 from app.speech.audio import APP_RATE
 
 N_MELS = 32
@@ -71,8 +72,7 @@ def log_mel(audio: np.ndarray, history: np.ndarray | None = None) -> np.ndarray:
 
 def level_scaled(audio: np.ndarray) -> float:
     """RMS level in dBFS mapped so that -80 dB is -1 and -20 dB is 1."""
-    rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if audio.size else 0.0
-    return float(np.clip((20 * np.log10(rms + 1e-9) + 50.0) / 30.0, -2.0, 2.0))
+    return float(np.clip((rms_db(audio) + 50.0) / 30.0, -2.0, 2.0))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from app.audio_io import level_db
 from app.core.clock import NS_PER_S
 from app.core.frames import Action, Snapshot, UserState
@@ -23,6 +25,7 @@ class ModelPolicyState:
 
     last_speaking_ns: int | None = None
     last_frame_ns: int | None = None
+    visual: np.ndarray | None = None  # features of the newest camera frame
     probs: Probs | None = None
     reason: str = ""
     due: Cue | None = None
@@ -30,6 +33,7 @@ class ModelPolicyState:
     def reset(self) -> None:
         """Forget the conversation."""
         self.last_speaking_ns = self.last_frame_ns = None
+        self.visual = None
         self.probs = None
         self.reason = ""
         self.due = None
@@ -45,7 +49,6 @@ class ModelPolicy:
         self.floor = FloorPolicy(knobs or Knobs(), tick_s)
         self.cues = cues or CueClock()
         self._visual = visual  # a VisualFeatureExtractor, or None to ignore the camera
-        self._visual_vec = None
         self.state = ModelPolicyState()
 
     def reset(self) -> None:
@@ -55,7 +58,6 @@ class ModelPolicy:
         self.floor.reset()
         self.cues.reset()
         self.state.reset()
-        self._visual_vec = None
 
     def _context(self, snap: Snapshot, assistant_speaking: bool) -> TickContext:
         st = self.state
@@ -64,10 +66,10 @@ class ModelPolicy:
         since = 30.0 if st.last_speaking_ns is None else (snap.t_ns - st.last_speaking_ns) / NS_PER_S
         if self._visual is not None and snap.video is not None and snap.video.t_ns != st.last_frame_ns:
             st.last_frame_ns = snap.video.t_ns
-            self._visual_vec = self._visual(snap.video).as_vector()  # type: ignore[operator]
+            st.visual = self._visual(snap.video).as_vector()  # type: ignore[operator]
         return TickContext(assistant_speaking=assistant_speaking, since_assistant_s=since,
                            time_to_cue_s=self.cues.time_to_next(snap.t_ns),
-                           visual=self._visual_vec if snap.video is not None else None)
+                           visual=st.visual if snap.video is not None else None)
 
     def step(self, snap: Snapshot, assistant_speaking: bool) -> tuple[Action, UserState, float]:
         """Decide this micro-turn; ``state.due`` holds the cue to speak when the action is INTERJECT."""

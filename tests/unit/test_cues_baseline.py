@@ -200,3 +200,12 @@ def test_baseline_custom_silence_timeout(ticks, vad):
     out = run(policy, ticks)
     last = speech_ticks(out)[-1]
     assert [k for k, (action, _, _) in enumerate(out) if action is Action.TAKE_TURN] == [last + 2]
+
+
+def test_a_timed_request_is_put_on_the_clock_from_where_it_was_said():
+    clock = CueClock()
+    end = s(7)
+    assert clock.request("tell me when ten seconds have passed", end) == 10.0
+    assert clock.pending[0].due_ns == end + s(10) and clock.pending[0].say == "That's ten seconds."
+    assert clock.request("what is ten plus five", end) is None
+    assert len(clock.pending) == 1

@@ -1,0 +1,65 @@
+"""A timed request is heard, put on the cue clock for the interaction model, and spoken when it is due."""
+
+import time
+from typing import Any
+
+import numpy as np
+import pytest
+
+from app.core.clock import NS_PER_S
+from app.core.frames import Action, Decision, Snapshot, UserState
+from app.dialogue import DialogueLoop, SpeechWriter
+from app.interaction.cues import ACKNOWLEDGE, CueClock
+from app.speech.asr import AsrWorker
+from app.speech.playback import PlaybackQueue
+from app.speech.tts import PiperTts
+
+TICK = 200_000_000
+
+
+def tick(i: int, mic: np.ndarray, action: Action, user: UserState, say: str = "") -> tuple[Snapshot, Decision]:
+    t = (i + 1) * TICK
+    return (Snapshot(t_ns=t, start_ns=t - TICK, mic=mic, self_audio=np.zeros(3200, np.float32)),
+            Decision(t_ns=t, tick=i, action=action, user_state=user, mic_level_db=-30.0, say=say))
+
+
+@pytest.mark.slow
+def test_a_timed_request_goes_on_the_cue_clock_not_to_reasoning(
+        espeak: Any, embedded_settings: dict[str, Any], make_worker: Any) -> None:
+    worker = make_worker(embedded_settings)
+    playback = PlaybackQueue()
+    writer = SpeechWriter(PiperTts(noise_scale=0.0, noise_w_scale=0.0), playback)
+    recognizer = AsrWorker()
+    cues = CueClock()
+    loop = DialogueLoop(recognizer, worker, writer, cues=cues)
+    voice = espeak("tell me when five seconds have passed")
+    n = -(-voice.size // 3200)
+    audio = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
+    try:
+        assert recognizer.wait_ready(60)
+        for i in range(n):
+            loop.on_tick(*tick(i, audio[i], Action.LISTEN, UserState.SPEAKING))
+        loop.on_tick(*tick(n, np.zeros(3200, np.float32), Action.TAKE_TURN, UserState.END_OF_TURN))
+        deadline = time.monotonic() + 30
+        i = n + 1
+        while not cues.pending:
+            assert time.monotonic() < deadline, f"the request was not put on the cue clock: {loop.user_turns}"
+            loop.on_tick(*tick(i, np.zeros(3200, np.float32), Action.LISTEN, UserState.SILENT))
+            i += 1
+            time.sleep(0.05)
+        due_s = cues.pending[0].due_ns / NS_PER_S
+        assert due_s == pytest.approx(voice.size / 16000 + 5.0, abs=0.5)  # from the end of the request
+        assert cues.pending[0].say == "That's five seconds."
+        assert not worker.tasks.snapshot(), "a timed request must not also go to the reasoning tier"
+        while ACKNOWLEDGE not in " ".join(writer.spoken):  # spoken clause by clause
+            assert time.monotonic() < deadline, writer.spoken
+            time.sleep(0.05)
+        # When the policy interjects, the cue's words are spoken.
+        loop.on_tick(*tick(i, np.zeros(3200, np.float32), Action.INTERJECT, UserState.SILENT,
+                           say=cues.pending[0].say))
+        while "That's five seconds." not in " ".join(writer.spoken):
+            assert time.monotonic() < deadline, writer.spoken
+            time.sleep(0.05)
+    finally:
+        writer.close()
+        recognizer.close()

@@ -94,7 +94,7 @@ class TurnRecorder:
 
     def hook(self, snap: Snapshot, decision: Decision) -> None:
         """Keep audio while the user holds the floor; a take or interjection closes the turn."""
-        if decision.action in (Action.TAKE_TURN,):
+        if decision.action is Action.TAKE_TURN:
             self.reset()
             return
         if decision.user_state in (UserState.SPEAKING, UserState.PAUSING, UserState.END_OF_TURN) or self.chunks:

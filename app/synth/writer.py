@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -79,8 +80,6 @@ def _work(job: tuple[str, str, int, str]) -> str:
     tmp = folder.with_name(folder.name + ".partial")
     write_session(session, tmp, vad)
     if folder.exists():
-        import shutil
-
         shutil.rmtree(folder)
     tmp.rename(folder)
     return str(folder)

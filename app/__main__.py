@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="answer for real (recognition, reasoning, speech) instead of a chime; real time only")
     sub.add_parser("demo", help="a headless session on the bundled sample, printed as it goes")
     sub.add_parser("devices", help="list microphones, speakers and cameras")
+    echo = sub.add_parser("echo-check", help="play a short sound, measure the echo, store and print the mode")
+    echo.add_argument("--json", action="store_true", help="print the result as JSON")
     sub.add_parser("self-test", help="load every model, run a short session, report; exit 0 or 1")
     chat = sub.add_parser("chat", help="one text turn through the reasoning model")
     chat.add_argument("text", nargs="+", help="what you would say")
@@ -183,6 +185,25 @@ def _cmd_devices() -> int:
     return 0
 
 
+def _cmd_echo_check(args: argparse.Namespace, settings: Settings) -> int:
+    from app.speech.duplex import duplex_setup
+    from app.speech.echo_store import default_store, measure
+
+    inp, out = settings.audio.input_device, settings.audio.output_device
+    print(f"Playing a 4-second sound on {out!r} and recording {inp!r}...", file=sys.stderr)
+    try:
+        stored = measure(inp, out, default_store())
+    except Exception as exc:  # noqa: BLE001 - device errors become one clear line
+        print(f"tandem echo-check: {exc}. Check audio.input_device and audio.output_device (`tandem devices`).",
+              file=sys.stderr)
+        return 1
+    if args.json:
+        print(stored.result.to_json())
+    else:
+        print(duplex_setup(stored.result).summary)
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from app.bench import run_bench
 
@@ -240,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_demo(settings)
     if command == "devices":
         return _cmd_devices()
+    if command == "echo-check":
+        return _cmd_echo_check(args, settings)
     if command == "chat":
         return _cmd_chat(args, settings)
     if command == "self-test":

@@ -76,6 +76,8 @@ class SpeechSettings(_Section):
     asr_threads: int = Field(2, ge=1, le=64)
     voice: str = "en_US-joe-medium"
     echo_cancellation: bool = True
+    echo_check_at_start: bool = True
+    noise_suppression: bool = False
     backchannels: list[str] = ["mm-hm", "yeah", "okay", "right"]
 
 

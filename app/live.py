@@ -7,6 +7,7 @@ through the callbacks.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 
@@ -24,6 +25,9 @@ from app.interaction.loop import InteractionLoop
 from app.interaction.policies import build_policy
 from app.interaction.scheduler import MicroTurnScheduler, TickStats
 from app.session import SAMPLE_RATE, chime_responder
+from app.speech.duplex import DuplexSetup, duplex_setup
+from app.speech.echo_check import EchoCheckResult
+from app.speech.echo_store import default_store, measure
 from app.speech.playback import PlaybackQueue
 from app.speech.speaker import SpeakerOutput
 
@@ -82,18 +86,52 @@ class LiveSession:
                                                       "replying with a chime"))
             return None, lambda: None
 
+    def _echo_event(self, status: DeviceStatus, message: str) -> None:
+        self._on_device_event(DeviceEvent(t_ns=MonotonicClock().now_ns(), device="echo", status=status,
+                                          message=message))
+
+    def _echo_check(self) -> EchoCheckResult | None:
+        """The stored check for these devices; without one, run it now (before the mic opens) and store it."""
+        inp, out = self.settings.audio.input_device, self.settings.audio.output_device
+        store = None
+        try:
+            store = default_store()
+            stored = store.latest(inp, out)
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("echo check history unreadable: %s", exc)
+            stored = None
+        if stored is not None:
+            return stored.result
+        if not self.settings.speech.echo_check_at_start:
+            return None
+        self._echo_event(DeviceStatus.STARTING, "echo check: playing a short sound to measure the echo")
+        try:
+            return measure(inp, out, store).result
+        except Exception as exc:  # noqa: BLE001 - no speaker or mic: cancel anyway, measuring the delay live
+            self._echo_event(DeviceStatus.LOST, f"echo check failed ({exc}); echo cancellation stays on")
+            return None
+
+    def _duplex(self) -> DuplexSetup:
+        """How the mic is cleaned while Tandem talks, from the echo check; said in the events log."""
+        setup = duplex_setup(self._echo_check(), self.settings.speech.noise_suppression)
+        self._echo_event(DeviceStatus.RUNNING, setup.summary)
+        return setup
+
     def run(self, stop: threading.Event) -> TickStats:
         """Capture, decide and play until ``stop`` is set; device failures are reported, never raised."""
         clock = MonotonicClock()
+        duplex = self._duplex() if self.settings.speech.echo_cancellation else None
         self.mic.start()
         speaker = self._open_speaker()
         dialogue, close_dialogue = self._open_dialogue()
-        canceller = None
-        if self.settings.speech.echo_cancellation:
-            from app.speech.aec import EchoCanceller
-
-            canceller = EchoCanceller()
-        policy = build_policy(self.settings, self.cues, camera=self.settings.camera.enabled,
+        canceller, settings = None, self.settings
+        if duplex is not None:
+            canceller = duplex.cleaner
+            if duplex.sensitivity_scale != 1.0:
+                knobs = settings.interaction.model_copy(update={"interruption_sensitivity": round(
+                    settings.interaction.interruption_sensitivity * duplex.sensitivity_scale, 3)})
+                settings = settings.model_copy(update={"interaction": knobs})
+        policy = build_policy(settings, self.cues, camera=self.settings.camera.enabled,
                               on_problem=self._policy_problem)
         loop = InteractionLoop(self.ring, self.playback, policy,
                                None if dialogue else chime_responder, tick_ms=self.settings.interaction.tick_ms,

@@ -17,6 +17,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep what the app stores (echo checks, notes) out of the real user's data folder."""
+    if "TANDEM_DATA_DIR" not in os.environ:
+        os.environ["TANDEM_DATA_DIR"] = tempfile.mkdtemp(prefix="tandem-test-data-")
+
+
 class PulseServer:
     """A private PulseAudio daemon: ``vspeaker`` null sink, ``vmic`` = its monitor, both defaults."""
 

@@ -1,8 +1,12 @@
-"""Acoustic echo cancellation with WebRTC's audio processing module (AEC3, noise suppression, high-pass).
+"""Acoustic echo cancellation: a linear adaptive filter, then WebRTC's audio processing module (AEC3).
 
 The far-end reference is the assistant's own played audio (the "self" channel). The playback delay is
-estimated from the signals (GCC-PHAT), and the reference is delayed by that much before it reaches AEC3,
-so the canceller's own delay search only has to cover the residual jitter.
+estimated from the signals (GCC-PHAT), and the reference is delayed by that much (less a small lead)
+before it reaches the cancellers, so the linear filter covers the echo path and AEC3's own delay search
+only has to cover the residual jitter. The linear stage (`app.speech.linear_echo`) removes most of the
+echo without touching the user's voice; AEC3 then removes what is left, including non-linear echo.
+Noise suppression is off by default: whisper copes with steady noise, and WebRTC's suppressor costs
+it words while both sides talk (measured in `tandem bench`).
 """
 
 from __future__ import annotations
@@ -12,9 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.speech.audio import APP_RATE, rms_db, to_pcm16
-
-BLOCK = APP_RATE // 100
-"""Samples per 10 ms block, the only frame size the processing module accepts."""
+from app.speech.linear_echo import BLOCK, LinearEchoFilter
 
 
 @dataclass(frozen=True)
@@ -111,19 +113,28 @@ class EchoCanceller:
     Input chunks of any size are buffered into 10 ms blocks and `chunked == whole` holds for any
     chunking. The module itself delays the audio by `latency_samples` (measured: 8 ms for AEC3,
     6 ms more with noise suppression), which matters when aligning transcripts to the mic clock.
+    `delay_ms` is the playback delay (speaker to mic); the reference is delayed by that less
+    `lead_ms`, so that a slightly early estimate still leaves the direct sound inside the filter.
+    With a `tracker`, the delay is re-estimated while the assistant talks and followed when it moves.
     """
 
     def __init__(
         self,
         delay_ms: float = 0.0,
-        noise_suppression: bool = True,
+        noise_suppression: bool = False,
         high_pass_filter: bool = True,
         apm_delay_ms: int = 0,
+        linear_stage: bool = True,
+        lead_ms: float = 10.0,
+        tracker: DelayTracker | None = None,
     ) -> None:
         self._noise_suppression = noise_suppression
         self._high_pass_filter = high_pass_filter
         self._apm_delay_ms = apm_delay_ms
+        self._linear_stage = linear_stage
+        self.lead_ms = lead_ms
         self.delay_ms = delay_ms
+        self.tracker = tracker
         self.reset()
 
     @property
@@ -133,11 +144,14 @@ class EchoCanceller:
 
     @property
     def delay_samples(self) -> int:
-        """Delay applied to the reference, in samples."""
-        return round(self.delay_ms * APP_RATE / 1000.0)
+        """Delay applied to the reference, in samples (the playback delay less the lead)."""
+        return self._reference_delay(self.delay_ms)
+
+    def _reference_delay(self, delay_ms: float) -> int:
+        return max(0, round((delay_ms - self.lead_ms) * APP_RATE / 1000.0))
 
     def reset(self) -> None:
-        """Start over: a fresh processing module, an empty delay line and empty block buffers."""
+        """Start over: a fresh processing module and linear filter, an empty delay line and block buffers."""
         from livekit import rtc
 
         self._rtc = rtc
@@ -147,17 +161,25 @@ class EchoCanceller:
             high_pass_filter=self._high_pass_filter,
             auto_gain_control=False,
         )
-        self._far = np.zeros(self.delay_samples, dtype=np.int16)
-        self._mic = np.zeros(0, dtype=np.int16)
+        self._linear = LinearEchoFilter() if self._linear_stage else None
+        self._far = np.zeros(self.delay_samples, dtype=np.float32)
+        self._mic = np.zeros(0, dtype=np.float32)
+        if self.tracker is not None:
+            self.tracker.reset()
 
     def set_delay_ms(self, delay_ms: float) -> None:
-        """Change the reference delay in place (pads or trims the delay line), keeping AEC3's state."""
-        change = round(delay_ms * APP_RATE / 1000.0) - self.delay_samples
+        """Change the playback delay in place (pads or trims the delay line), keeping AEC3's state.
+
+        The linear filter starts over when the delay moves, since its echo path moved with it.
+        """
+        change = self._reference_delay(delay_ms) - self.delay_samples
         self.delay_ms = delay_ms
         if change > 0:
-            self._far = np.concatenate([np.zeros(change, np.int16), self._far])
+            self._far = np.concatenate([np.zeros(change, np.float32), self._far])
         elif change < 0:
             self._far = self._far[min(-change, self._far.size) :].copy()
+        if change and self._linear is not None:
+            self._linear.reset()
 
     def calibrate(self, far: np.ndarray, mic: np.ndarray, max_delay_ms: float = 500.0) -> DelayEstimate:
         """Estimate the playback delay from a window of played and recorded audio and use it."""
@@ -171,16 +193,23 @@ class EchoCanceller:
         far = np.asarray(far, dtype=np.float32).reshape(-1)
         if mic.size != far.size:
             raise ValueError(f"mic and far-end chunks must have the same length ({mic.size} != {far.size})")
-        self._mic = np.concatenate([self._mic, to_pcm16(mic)])
-        self._far = np.concatenate([self._far, to_pcm16(far)])
+        if self.tracker is not None:
+            est = self.tracker.update(mic, far)
+            if est is not None and abs(est.ms - self.delay_ms) > 2.0:
+                self.set_delay_ms(est.ms)
+        self._mic = np.concatenate([self._mic, mic])
+        self._far = np.concatenate([self._far, far])
         n = self._mic.size // BLOCK
         out = np.empty(n * BLOCK, dtype=np.int16)
         frame_cls = self._rtc.AudioFrame
         for i in range(n):
             sl = slice(i * BLOCK, (i + 1) * BLOCK)
-            rev = frame_cls(self._far[sl].tobytes(), APP_RATE, 1, BLOCK)
+            near_block = self._mic[sl]
+            if self._linear is not None:
+                near_block = self._linear.process_block(near_block, self._far[sl])
+            rev = frame_cls(to_pcm16(self._far[sl]).tobytes(), APP_RATE, 1, BLOCK)
             self._apm.process_reverse_stream(rev)
-            near = frame_cls(self._mic[sl].tobytes(), APP_RATE, 1, BLOCK)
+            near = frame_cls(to_pcm16(near_block).tobytes(), APP_RATE, 1, BLOCK)
             self._apm.set_stream_delay_ms(self._apm_delay_ms)
             self._apm.process_stream(near)
             out[sl] = np.frombuffer(near.data, dtype=np.int16)

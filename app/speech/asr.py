@@ -128,6 +128,11 @@ class StreamingTranscriber:
         audio = self._buffer()
         if audio.size < APP_RATE // 10:
             return []
+        import ctranslate2
+
+        # Whisper retries a failed greedy/beam pass by sampling at higher temperatures; a fixed seed
+        # makes those retries, and so every transcript, the same for the same audio.
+        ctranslate2.set_random_seed(0)
         segments, _ = self.model.transcribe(
             audio,
             language=self.language,

@@ -76,13 +76,19 @@ def bench_aec(tts: PiperTts, asr: StreamingTranscriber, data_dir: Path | None = 
     far = pad(far_voice * 0.6, 0.3, 0.5)
     mic = _echo(far)
     out: dict[str, Any] = {"aec_far_end_s": round(far.size / APP_RATE, 2), "aec_delay_true_ms": 100.0}
-    for label, ns in (("aec_erle_db", True), ("aec_erle_db_aec_only", False)):
-        aec = EchoCanceller(noise_suppression=ns)
+    variants = (
+        ("aec_erle_db", {}),  # the default: linear filter, then AEC3
+        ("aec_erle_db_aec3_only", {"linear_stage": False}),
+        ("aec_erle_db_with_noise_suppression", {"noise_suppression": True}),
+    )
+    for label, options in variants:
+        aec = EchoCanceller(**options)
         est = aec.calibrate(far[: 3 * APP_RATE], mic[: 3 * APP_RATE])
         t0 = time.perf_counter()
         cleaned = aec.process(mic, far)
-        out["aec_rtf"] = round((time.perf_counter() - t0) / (mic.size / APP_RATE), 4)
-        out["aec_delay_estimate_ms"] = round(est.ms, 1)
+        if label == "aec_erle_db":
+            out["aec_rtf"] = round((time.perf_counter() - t0) / (mic.size / APP_RATE), 4)
+            out["aec_delay_estimate_ms"] = round(est.ms, 1)
         active = np.abs(far[APP_RATE : cleaned.size]) > 0  # where the assistant talks, after 1 s to converge
         out[label] = round(erle_db(mic[APP_RATE : cleaned.size][active], cleaned[APP_RATE:][active]), 1)
 
@@ -96,22 +102,27 @@ def bench_aec(tts: PiperTts, asr: StreamingTranscriber, data_dir: Path | None = 
     out["near_end_wer_no_echo"] = round(
         100 * wer(refs, " ".join(_transcribe(asr, pad(v, 0.5, 0.5)) for v in voices)), 1
     )
-    placements = [(i, 2.0 + 3.5 * i + shift) for shift in (0.0, 1.7) for i in range(len(voices))]
+    # Each sentence at four places in the reply: more words, less noise in the figure.
+    placements = [(i, 2.0 + 3.5 * i + shift) for shift in (0.0, 0.9, 1.7, 2.6) for i in range(len(voices))]
+    all_refs = " ".join(texts[i] for i, _ in placements)
     for ser in (0.0, 6.0, 12.0):
-        hyps, raw = [], []
-        for i, at_s in placements:  # each sentence at two places in the reply: more words, less noise
+        hyps, raw, aec3_only = [], [], []
+        for i, at_s in placements:
             voice = voices[i]
             start = int(at_s * APP_RATE) % max(1, far.size - voice.size - APP_RATE)
             span = slice(start, start + voice.size)
             m = mic.copy()
             m[span] += voice * 10 ** ((rms_db(m[span]) + ser - rms_db(voice)) / 20)
-            cleaned = EchoCanceller(delay_ms=out["aec_delay_estimate_ms"]).process(m, far)
             window = slice(max(0, start - APP_RATE // 2), start + voice.size + APP_RATE // 2)
-            hyps.append(_transcribe(asr, cleaned[window]))
+            delay = out["aec_delay_estimate_ms"]
+            hyps.append(_transcribe(asr, EchoCanceller(delay_ms=delay).process(m, far)[window]))
+            aec3 = EchoCanceller(delay_ms=delay, linear_stage=False)
+            aec3_only.append(_transcribe(asr, aec3.process(m, far)[window]))
             raw.append(_transcribe(asr, m[window]))
-        all_refs = " ".join(texts[i] for i, _ in placements)
-        out[f"near_end_wer_double_talk_ser{int(ser)}db"] = round(100 * wer(all_refs, " ".join(hyps)), 1)
-        out[f"near_end_wer_double_talk_ser{int(ser)}db_without_aec"] = round(100 * wer(all_refs, " ".join(raw)), 1)
+        key = f"near_end_wer_double_talk_ser{int(ser)}db"
+        out[key] = round(100 * wer(all_refs, " ".join(hyps)), 1)
+        out[f"{key}_aec3_only"] = round(100 * wer(all_refs, " ".join(aec3_only)), 1)
+        out[f"{key}_without_aec"] = round(100 * wer(all_refs, " ".join(raw)), 1)
     return out
 
 

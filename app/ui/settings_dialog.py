@@ -1,4 +1,4 @@
-"""The settings dialog: devices by name with a live mic test, interaction knobs, theme and hotkey.
+"""The settings dialog: devices by name with a live mic test and the echo check, interaction knobs, theme, hotkeys.
 
 Saving validates exactly as start-up does (``load_settings``), so a bad value shows the same message
 inline and nothing is written.
@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import ConfigError, Settings, load_settings, save_settings
+from app.speech.echo_store import StoredEchoCheck
+from app.ui.echo_check_runner import EchoCheckRunner, describe, stored_for
 from app.ui.hotkeys import parse_hotkey
 from app.ui.mic_test import MicLevelTest
 from app.ui.states import level_percent
@@ -107,6 +109,23 @@ class SettingsDialog(QDialog):
         form.addRow("Microphone", self.input_combo)
         form.addRow("", mic_row)
         form.addRow("Speaker", self.output_combo)
+        echo_row = QHBoxLayout()
+        self.echo_button = QPushButton("Run echo check", devices)
+        self.echo_button.setToolTip("Plays a 4-second sound on the speaker and measures how much of it the "
+                                    "microphone hears, then picks full duplex, a raised barge-in threshold or "
+                                    "half duplex. Used from the next time listening starts.")
+        self.echo_button.clicked.connect(self._run_echo_check)
+        self.echo_busy = QProgressBar(devices)
+        self.echo_busy.setRange(0, 0)  # busy: the check takes a fixed few seconds
+        self.echo_busy.setTextVisible(False)
+        self.echo_busy.hide()
+        echo_row.addWidget(self.echo_button)
+        echo_row.addWidget(self.echo_busy, 1)
+        self.echo_label = QLabel("", devices)
+        self.echo_label.setObjectName("echoCheckResult")
+        self.echo_label.setWordWrap(True)
+        form.addRow("Echo", echo_row)
+        form.addRow("", self.echo_label)
         form.addRow("", self.camera_enabled)
         form.addRow("Camera", self.camera_combo)
         form.addRow(self.device_note)
@@ -182,6 +201,12 @@ class SettingsDialog(QDialog):
         self.mic_test = MicLevelTest(self)
         self.mic_test.level.connect(self._show_level)
         self.mic_test.failed.connect(self._test_failed)
+        self.echo_runner = EchoCheckRunner(self)
+        self.echo_runner.finished.connect(self._echo_done)
+        self.echo_runner.failed.connect(self._echo_failed)
+        self.input_combo.currentTextChanged.connect(self._show_stored_echo_check)
+        self.output_combo.currentTextChanged.connect(self._show_stored_echo_check)
+        self._show_stored_echo_check()
 
     @staticmethod
     def _audio_names(provider: Callable[[], list[Any]]) -> tuple[list[str], list[str], str]:
@@ -266,12 +291,41 @@ class SettingsDialog(QDialog):
         self.device_note.setText(message)
         self.device_note.show()
 
+    def _devices(self) -> tuple[str, str]:
+        inp, out = self.input_combo.currentText().strip(), self.output_combo.currentText().strip()
+        return inp or "default", out or "default"
+
+    def _show_stored_echo_check(self) -> None:
+        if not self.echo_runner.running:
+            self.echo_label.setText(describe(stored_for(*self._devices())))
+
+    def _run_echo_check(self) -> None:
+        self.test_button.setChecked(False)  # the mic test would hold the mic and hear the probe
+        if self.echo_runner.start(*self._devices()):
+            self.echo_button.setEnabled(False)
+            self.echo_busy.show()
+            self.echo_label.setText("Playing a short sound and listening for its echo...")
+
+    def _echo_finished(self) -> None:
+        self.echo_button.setEnabled(True)
+        self.echo_busy.hide()
+
+    def _echo_done(self, stored: StoredEchoCheck) -> None:
+        self._echo_finished()
+        self.echo_label.setText(describe(stored))
+
+    def _echo_failed(self, message: str) -> None:
+        self._echo_finished()
+        self.echo_label.setText(f"{message}. Check the microphone and speaker above.")
+
     def done(self, result: int) -> None:
-        """Close the mic test with the dialog."""
+        """Close the mic test and stop listening for the echo check with the dialog."""
         self.mic_test.stop()
+        self.echo_runner.stop()
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Close the mic test with the dialog."""
+        """Close the mic test and stop listening for the echo check with the dialog."""
         self.mic_test.stop()
+        self.echo_runner.stop()
         super().closeEvent(event)

@@ -9,35 +9,21 @@ import numpy as np
 import pytest
 
 from app.speech.aec import EchoCanceller, erle_db, estimate_delay
-from app.speech.audio import APP_RATE, pad, rms_db, synthetic_rir
+from app.speech.audio import APP_RATE, pad, rms_db
 from app.speech.wer import normalize, word_errors
-
-
-def _room(far: np.ndarray, delay_s: float, gain: float = 0.5, seed: int = 0) -> np.ndarray:
-    """What the mic hears of the far-end: delayed, reverberant, plus a little noise."""
-    echo = np.convolve(far, synthetic_rir(seed=seed))[: far.size] * gain
-    d = int(delay_s * APP_RATE)
-    mic = np.concatenate([np.zeros(d, np.float32), echo])[: far.size]
-    return (mic + np.random.default_rng(seed).standard_normal(far.size) * 3e-4).astype(np.float32)
-
-
-def _noise_far(seconds: float, seed: int = 1) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal(int(seconds * APP_RATE)) * 0.1
-    env = 0.4 + 0.6 * np.abs(np.sin(np.arange(x.size) / APP_RATE * np.pi * 3.0))
-    return (x * env).astype(np.float32)
+from tests.speech.echo_paths import noise_far, room
 
 
 @pytest.mark.parametrize("delay_ms", [0, 37, 120, 310])
 def test_gcc_phat_recovers_delay(delay_ms: int) -> None:
-    far = _noise_far(2.0)
-    est = estimate_delay(far, _room(far, delay_ms / 1000))
+    far = noise_far(2.0)
+    est = estimate_delay(far, room(far, delay_ms / 1000))
     assert abs(est.ms - delay_ms) <= 1.0
 
 
 def test_chunked_equals_whole() -> None:
-    far = _noise_far(1.5)
-    mic = _room(far, 0.05)
+    far = noise_far(1.5)
+    mic = room(far, 0.05)
     whole = EchoCanceller(delay_ms=50).process(mic, far)
     aec = EchoCanceller(delay_ms=50)
     cuts = np.sort(np.random.default_rng(5).integers(0, far.size, 30))
@@ -47,8 +33,8 @@ def test_chunked_equals_whole() -> None:
 
 
 def test_reset_starts_over() -> None:
-    far_a, far_b = _noise_far(1.0, seed=2), _noise_far(1.0, seed=3)
-    mic_a, mic_b = _room(far_a, 0.05), _room(far_b, 0.05)
+    far_a, far_b = noise_far(1.0, seed=2), noise_far(1.0, seed=3)
+    mic_a, mic_b = room(far_a, 0.05), room(far_b, 0.05)
     fresh = EchoCanceller(delay_ms=50).process(mic_b, far_b)
     aec = EchoCanceller(delay_ms=50)
     aec.process(mic_a, far_a)
@@ -59,8 +45,8 @@ def test_reset_starts_over() -> None:
 
 
 def test_cancels_far_end_noise_echo() -> None:
-    far = _noise_far(4.0)
-    mic = _room(far, 0.09)
+    far = noise_far(4.0)
+    mic = room(far, 0.09)
     aec = EchoCanceller()
     aec.calibrate(far, mic)
     out = aec.process(mic, far)
@@ -74,7 +60,7 @@ def test_removes_played_phrase_and_keeps_near_end(tts: Any, whisper: Any, espeak
     played, _ = tts.synthesize("The weather today is sunny and warm, with a light breeze from the west.")
     far = pad(played * 0.6, 0.3, 2.5)
     near = espeak("Please call my sister tomorrow.")
-    mic = _room(far, 0.11, gain=0.7)
+    mic = room(far, 0.11, gain=0.7)
     start = int(2.0 * APP_RATE)
     span = slice(start, start + near.size)
     # The near-end talker is 12 dB above the echo (closer to the mic than the loudspeaker is).
@@ -102,12 +88,12 @@ def test_delay_tracker_follows_a_changed_delay_and_ignores_silence() -> None:
     tracker = DelayTracker(window_s=1.0)
     silent = np.zeros(APP_RATE, np.float32)
     assert tracker.update(silent, silent) is None
-    far = _noise_far(4.0)
-    mic = np.concatenate([_room(far[: 2 * APP_RATE], 0.06), _room(far[2 * APP_RATE :], 0.14)])
+    far = noise_far(4.0)
+    mic = np.concatenate([room(far[: 2 * APP_RATE], 0.06), room(far[2 * APP_RATE :], 0.14)])
     found = [tracker.update(m, f) for m, f in zip(np.split(mic, 16), np.split(far, 16), strict=True)]
     delays = [round(e.ms) for e in found if e is not None]
     assert delays[0] == 60 and delays[-1] == 140
-    unrelated = tracker.update(_noise_far(1.0, seed=9), far[:APP_RATE])
+    unrelated = tracker.update(noise_far(1.0, seed=9), far[:APP_RATE])
     assert unrelated is None
     tracker.reset()
     assert tracker.latest is None
@@ -115,7 +101,7 @@ def test_delay_tracker_follows_a_changed_delay_and_ignores_silence() -> None:
 
 @pytest.mark.parametrize("noise_suppression", [True, False])
 def test_reported_latency_matches_the_module(noise_suppression: bool) -> None:
-    x = _noise_far(2.0, seed=4)
+    x = noise_far(2.0, seed=4)
     out = EchoCanceller(noise_suppression=noise_suppression).process(x, np.zeros_like(x))
     lags = [float(np.dot(out[8000 + k : 24000 + k], x[8000:24000])) for k in range(300)]
     assert int(np.argmax(lags)) == EchoCanceller(noise_suppression=noise_suppression).latency_samples

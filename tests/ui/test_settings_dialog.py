@@ -128,3 +128,24 @@ def test_extra_hotkeys_and_interjection_budget_round_trip(qtbot, tmp_path):
     dlg.extra_hotkeys["mute_camera_hotkey"].setText("ctrl+nope+c")
     assert dlg.save() is None and "ui.mute_camera_hotkey" in dlg.error_label.text()
     assert not (tmp_path / "config.yaml").exists()
+
+
+@pytest.mark.audio
+def test_echo_check_button_measures_stores_and_shows_the_mode(qtbot, tmp_path, pulse, monkeypatch):
+    from app.speech.echo_store import default_store
+
+    monkeypatch.setenv("TANDEM_DATA_DIR", str(tmp_path / "data"))
+    dlg = make(qtbot, tmp_path)
+    dlg.input_combo.setCurrentText("default")
+    dlg.output_combo.setCurrentText("default")
+    assert "Not measured" in dlg.echo_label.text()
+    dlg.echo_button.click()
+    assert not dlg.echo_button.isEnabled() and dlg.echo_runner.running
+    qtbot.waitUntil(lambda: dlg.echo_button.isEnabled(), timeout=20000)
+    assert "full duplex" in dlg.echo_label.text() and "Measured" in dlg.echo_label.text()
+    assert default_store().latest("default", "default") is not None
+    dlg.output_combo.setCurrentText("No Such Speaker 123")  # another pair: its own (missing) result
+    assert "Not measured" in dlg.echo_label.text()
+    dlg.echo_button.click()
+    qtbot.waitUntil(lambda: dlg.echo_button.isEnabled(), timeout=20000)
+    assert "Echo check failed" in dlg.echo_label.text() and "No Such Speaker 123" in dlg.echo_label.text()

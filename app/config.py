@@ -72,9 +72,9 @@ class UiSettings(_Section):
 class SpeechSettings(_Section):
     """Speech recognition and synthesis."""
 
-    asr_model: str = "tiny.en"
+    asr_model: str = Field("tiny.en", min_length=1)
     asr_threads: int = Field(2, ge=1, le=64)
-    voice: str = "en_US-joe-medium"
+    voice: str = Field("en_US-joe-medium", min_length=1)
     echo_cancellation: bool = True
     echo_check_at_start: bool = True
     noise_suppression: bool = False
@@ -92,8 +92,8 @@ class EmbeddedLLMSettings(_Section):
 class HttpLLMSettings(_Section):
     """An OpenAI-compatible server; its API key lives in the OS keyring, never here."""
 
-    base_url: str = "http://127.0.0.1:11434/v1"
-    model: str = "llama3.2"
+    base_url: str = Field("http://127.0.0.1:11434/v1", pattern=r"^https?://\S+$")
+    model: str = Field("llama3.2", min_length=1)
     keyring_user: str | None = None
     connect_timeout_s: float = Field(3.0, gt=0, le=120)
     read_timeout_s: float = Field(60.0, gt=0, le=3600)
@@ -178,6 +178,8 @@ def _expected(err: dict[str, Any]) -> str:
         "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false",
         "bool_type": "true or false", "string_type": "text (put it in quotes)",
         "model_type": "a section of 'key: value' lines", "dict_type": "a section of 'key: value' lines",
+        "string_too_short": "text that is not empty",
+        "string_pattern_mismatch": "a web address starting with http:// or https://",
     }
     if kind in table:
         return table[kind]

@@ -52,7 +52,7 @@ def make_backends(settings: dict[str, Any]) -> tuple[Backend, Backend | None]:
     http = settings.get("http", {}) or {}
     if "api_key" in http:
         raise BackendError("API keys are not read from the settings file; store it in the OS keyring "
-                           "(Settings → Model server → API key) and remove 'api_key' from the file.")
+                           "(Settings → Speech and model → API key) and remove 'api_key' from the file.")
     if not http.get("base_url"):
         raise BackendError("No model server URL configured; set http.base_url or use the embedded model.")
     backend = HttpBackend(HttpSettings(http["base_url"], http.get("model", "default"), http.get("keyring_user"),

@@ -1,4 +1,5 @@
-"""The settings dialog: devices by name with a live mic test and the echo check, interaction knobs, theme, hotkeys.
+"""The settings dialog: devices with a mic test and the echo check, speech, the reasoning model (API key in
+the keyring), interaction knobs, theme and hotkeys.
 
 Saving validates exactly as start-up does (``load_settings``), so a bad value shows the same message
 inline and nothing is written.
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -85,6 +87,8 @@ class SettingsDialog(QDialog):
         except Exception:  # noqa: BLE001 - a missing camera stack still lets the user type a name
             camera_names = []
         layout = QVBoxLayout(self)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs)
 
         devices = QGroupBox("Devices", self)
         form = QFormLayout(devices)
@@ -129,7 +133,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.camera_enabled)
         form.addRow("Camera", self.camera_combo)
         form.addRow(self.device_note)
-        layout.addWidget(devices)
+        self._tab("Devices", devices)
 
         knobs = QGroupBox("Conversation", self)
         kform = QFormLayout(knobs)
@@ -164,7 +168,51 @@ class SettingsDialog(QDialog):
         kform.addRow("Interruption sensitivity", self.knob_sliders["interruption_sensitivity"])
         kform.addRow("Silence timeout (baseline)", self.patience_spin)
         kform.addRow("Speech threshold (placeholder)", self.threshold_spin)
-        layout.addWidget(knobs)
+        self._tab("Conversation", knobs)
+
+        speech = QGroupBox("Speech", self)
+        sform = QFormLayout(speech)
+        self.voice_edit = QLineEdit(settings.speech.voice, speech)
+        self.voice_edit.setToolTip("en_US-joe-medium (built in) or the path of a piper .onnx voice")
+        self.asr_edit = QLineEdit(settings.speech.asr_model, speech)
+        self.asr_edit.setToolTip("tiny.en (built in), a faster-whisper model already downloaded, or a model folder")
+        self.echo_cancel_check = QCheckBox("Remove Tandem's own voice from the microphone", speech)
+        self.echo_cancel_check.setChecked(settings.speech.echo_cancellation)
+        self.noise_check = QCheckBox("Noise suppression (costs recognition words while you talk over Tandem)", speech)
+        self.noise_check.setChecked(settings.speech.noise_suppression)
+        sform.addRow("Voice", self.voice_edit)
+        sform.addRow("Recognition model", self.asr_edit)
+        sform.addRow("", self.echo_cancel_check)
+        sform.addRow("", self.noise_check)
+        self._tab("Speech and model", speech)
+
+        brain = QGroupBox("Reasoning model", self)
+        bform = QFormLayout(brain)
+        http = settings.reasoning.http
+        self.backend_combo = QComboBox(brain)
+        self.backend_combo.addItem("Built-in (offline)", "embedded")
+        self.backend_combo.addItem("OpenAI-compatible server", "http")
+        self.backend_combo.setCurrentIndex(self.backend_combo.findData(settings.reasoning.backend))
+        self.url_edit = QLineEdit(http.base_url, brain)
+        self.url_edit.setToolTip("e.g. http://127.0.0.1:11434/v1 (Ollama) or a hosted API's base URL")
+        self.server_model_edit = QLineEdit(http.model, brain)
+        self.api_key_edit = QLineEdit(brain)
+        self.api_key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key_edit.setPlaceholderText("kept in the system keyring; leave empty to keep the stored key")
+        self.fallback_check = QCheckBox("Use the built-in model when the server does not answer", brain)
+        self.fallback_check.setChecked(http.fallback_to_embedded)
+        self.embedded_edit = QLineEdit(settings.reasoning.embedded.model_path or "", brain)
+        self.embedded_edit.setPlaceholderText("the bundled model")
+        self.embedded_edit.setToolTip("Path of another GGUF model file for the built-in backend")
+        bform.addRow("Backend", self.backend_combo)
+        bform.addRow("Server URL", self.url_edit)
+        bform.addRow("Server model", self.server_model_edit)
+        bform.addRow("API key", self.api_key_edit)
+        bform.addRow("", self.fallback_check)
+        bform.addRow("Built-in model file", self.embedded_edit)
+        self.backend_combo.currentIndexChanged.connect(self._show_backend)
+        self._show_backend()
+        self._tab("Speech and model", brain)
 
         look = QGroupBox("Window", self)
         lform = QFormLayout(look)
@@ -184,7 +232,7 @@ class SettingsDialog(QDialog):
         self.budget_spin.setRange(-1, 1000)
         self.budget_spin.setValue(int(settings.ui.interjections_per_minute))
         lform.addRow("Interjections per minute", self.budget_spin)
-        layout.addWidget(look)
+        self._tab("Window", look)
 
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("settingsError")
@@ -207,6 +255,20 @@ class SettingsDialog(QDialog):
         self.input_combo.currentTextChanged.connect(self._show_stored_echo_check)
         self.output_combo.currentTextChanged.connect(self._show_stored_echo_check)
         self._show_stored_echo_check()
+
+    def _tab(self, title: str, group: QGroupBox) -> None:
+        """Put a group on the tab of that title (made on first use), groups stacked from the top."""
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == title:
+                page = self.tabs.widget(i)
+                break
+        else:
+            page = QWidget(self.tabs)
+            QVBoxLayout(page).addStretch(1)
+            self.tabs.addTab(page, title)
+        box = page.layout()
+        assert isinstance(box, QVBoxLayout)
+        box.insertWidget(box.count() - 1, group)
 
     @staticmethod
     def _audio_names(provider: Callable[[], list[Any]]) -> tuple[list[str], list[str], str]:
@@ -235,7 +297,22 @@ class SettingsDialog(QDialog):
         for key, edit in self.extra_hotkeys.items():
             data["ui"][key] = edit.text().strip()
         data["ui"]["interjections_per_minute"] = self.budget_spin.value()
+        data["speech"]["voice"] = self.voice_edit.text().strip()
+        data["speech"]["asr_model"] = self.asr_edit.text().strip()
+        data["speech"]["echo_cancellation"] = self.echo_cancel_check.isChecked()
+        data["speech"]["noise_suppression"] = self.noise_check.isChecked()
+        reasoning = data["reasoning"]
+        reasoning["backend"] = self.backend_combo.currentData()
+        reasoning["http"]["base_url"] = self.url_edit.text().strip()
+        reasoning["http"]["model"] = self.server_model_edit.text().strip()
+        reasoning["http"]["fallback_to_embedded"] = self.fallback_check.isChecked()
+        reasoning["embedded"]["model_path"] = self.embedded_edit.text().strip() or None
         return data
+
+    def _show_backend(self) -> None:
+        server = self.backend_combo.currentData() == "http"
+        for w in (self.url_edit, self.server_model_edit, self.api_key_edit, self.fallback_check):
+            w.setEnabled(server)
 
     def validate(self) -> Settings:
         """The candidate as Settings, checked exactly as a settings file is at start-up; raises ConfigError."""
@@ -266,6 +343,19 @@ class SettingsDialog(QDialog):
             self.error_label.setText(str(exc))
             self.error_label.show()
             return None
+        key = self.api_key_edit.text().strip()
+        if key:
+            try:
+                from app.reasoning.http_backend import store_api_key
+
+                store_api_key(new.reasoning.http.base_url, key, new.reasoning.http.keyring_user)
+            except Exception as exc:  # noqa: BLE001 - no keyring service: say so, keep the dialog open
+                self.error_label.setText(f"The API key could not be stored in the system keyring ({exc}). "
+                                         "Install or unlock a keyring (e.g. GNOME Keyring or KWallet) and save "
+                                         "again; nothing was saved.")
+                self.error_label.show()
+                return None
+            self.api_key_edit.clear()
         self.error_label.hide()
         self.saved_path = save_settings(new, self.path)
         old, self.settings = self.settings, new

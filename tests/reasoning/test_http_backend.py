@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import keyring
-import keyring.backend
 import pytest
 
 from app.reasoning.backend import Message, Request, collect
 from app.reasoning.http_backend import HttpBackend, HttpSettings, discover_local_servers, store_api_key
 from app.reasoning.reasoner import Notice, TokenFrame
 from app.reasoning.tools.timers import TimerService, timer_tools
+from tests.keyrings import MemoryKeyring
 from tests.reasoning.conftest import Server, free_port
 
 
@@ -99,25 +99,6 @@ def test_stalled_server_still_working_notice(server: Server, embedded_settings: 
     assert info is not None and info.state == "waiting_for_moment"
     result = worker.deliver_ready()[0].result
     assert result.reply.strip() and any("Cannot reach" in n or "stopped answering" in n for n in result.notices)
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """An in-memory keyring: the OS keyring seam, so the test needs no desktop secret service."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
 
 
 @pytest.mark.slow

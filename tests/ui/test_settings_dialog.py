@@ -149,3 +149,72 @@ def test_echo_check_button_measures_stores_and_shows_the_mode(qtbot, tmp_path, p
     dlg.echo_button.click()
     qtbot.waitUntil(lambda: dlg.echo_button.isEnabled(), timeout=20000)
     assert "Echo check failed" in dlg.echo_label.text() and "No Such Speaker 123" in dlg.echo_label.text()
+
+
+@pytest.fixture
+def memory_keyring():
+    import keyring
+
+    from tests.keyrings import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+def test_speech_and_model_settings_round_trip_with_the_key_in_the_keyring(qtbot, tmp_path, memory_keyring):
+    from app.reasoning.http_backend import KEYRING_SERVICE, api_key_from_keyring
+
+    dlg = make(qtbot, tmp_path)
+    assert not dlg.url_edit.isEnabled()  # server fields only matter for the server backend
+    dlg.backend_combo.setCurrentIndex(dlg.backend_combo.findData("http"))
+    assert dlg.url_edit.isEnabled() and dlg.api_key_edit.echoMode() == dlg.api_key_edit.EchoMode.Password
+    dlg.url_edit.setText("http://127.0.0.1:8080/v1")
+    dlg.server_model_edit.setText("qwen2.5")
+    dlg.api_key_edit.setText("sk-test-123")
+    dlg.fallback_check.setChecked(False)
+    dlg.noise_check.setChecked(True)
+    dlg.voice_edit.setText("/voices/amy.onnx")
+    assert dlg.save() is not None
+    text = (tmp_path / "config.yaml").read_text()
+    assert "sk-test-123" not in text  # the key is never written to the file
+    assert memory_keyring.store[(KEYRING_SERVICE, "http://127.0.0.1:8080/v1")] == "sk-test-123"
+    assert api_key_from_keyring("http://127.0.0.1:8080/v1") == "sk-test-123"
+    loaded = load_settings(tmp_path / "config.yaml")
+    assert loaded.reasoning.backend == "http" and loaded.reasoning.http.model == "qwen2.5"
+    assert not loaded.reasoning.http.fallback_to_embedded and loaded.speech.noise_suppression
+    assert loaded.speech.voice == "/voices/amy.onnx"
+    again = make(qtbot, tmp_path, loaded)
+    assert again.backend_combo.currentData() == "http" and again.api_key_edit.text() == ""
+
+
+def test_a_bad_server_address_or_an_empty_voice_is_refused_inline(qtbot, tmp_path):
+    dlg = make(qtbot, tmp_path)
+    dlg.show()
+    dlg.url_edit.setText("localhost:8080")
+    assert dlg.save() is None
+    assert "reasoning.http.base_url" in dlg.error_label.text() and "http://" in dlg.error_label.text()
+    dlg.url_edit.setText("http://localhost:8080/v1")
+    dlg.voice_edit.setText("  ")
+    assert dlg.save() is None and "speech.voice" in dlg.error_label.text()
+    assert not (tmp_path / "config.yaml").exists()
+
+
+def test_a_missing_keyring_keeps_the_dialog_open_and_saves_nothing(qtbot, tmp_path):
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    try:
+        dlg = make(qtbot, tmp_path)
+        dlg.show()
+        dlg.backend_combo.setCurrentIndex(dlg.backend_combo.findData("http"))
+        dlg.api_key_edit.setText("sk-test-123")
+        assert dlg.save() is None
+        assert "keyring" in dlg.error_label.text() and dlg.isVisible()
+        assert not (tmp_path / "config.yaml").exists() and dlg.api_key_edit.text() == "sk-test-123"
+    finally:
+        keyring.set_keyring(previous)

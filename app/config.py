@@ -137,6 +137,12 @@ class ReasoningSettings(_Section):
         return {**self.model_dump(mode="json"), "data_dir": str(data_dir())}
 
 
+class PrivacySettings(_Section):
+    """What Tandem keeps about the conversation."""
+
+    transcript_retention_days: int = Field(30, ge=0, le=3650)
+
+
 class LoggingSettings(_Section):
     """Diagnostics."""
 
@@ -153,6 +159,7 @@ class Settings(_Section):
     speech: SpeechSettings = SpeechSettings()
     reasoning: ReasoningSettings = ReasoningSettings()
     ui: UiSettings = UiSettings()
+    privacy: PrivacySettings = PrivacySettings()
     logging: LoggingSettings = LoggingSettings()
 
 

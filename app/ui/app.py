@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from app.capture.camera import CameraCapture
 from app.config import Settings
 from app.core.frames import DeviceEvent, DeviceStatus
+from app.history import ConversationHistory, history_path
 from app.live import LiveSession
 from app.ui.camera_thread import CameraThread
 from app.ui.first_run import Check, FirstRunDialog, first_run_needed, mark_first_run_done
@@ -82,8 +84,9 @@ class TandemApp(QObject):
 
     def __init__(self, settings: Settings, *, config_path: Path | None = None, start_session: bool = True,
                  use_global_hotkeys: bool = True, first_run_checks: Sequence[Check] | None = None,
-                 first_run_dir: Path | None = None) -> None:
+                 first_run_dir: Path | None = None, history: ConversationHistory | None = None) -> None:
         super().__init__()
+        self.history = history  # the transcript on disk (None: not kept)
         self.settings = settings
         self.config_path = config_path
         self.start_session = start_session
@@ -143,6 +146,11 @@ class TandemApp(QObject):
         if Tray.available():
             self.tray.show()
             self.window.quit_on_close = False
+        if self.history is not None:
+            earlier = self.history.recent()
+            self.window.captions.restore([(line.speaker, line.text, line.cut) for line in earlier])
+            if earlier:
+                self.window.log_event(f"transcript: {len(earlier)} earlier lines restored")
         self.window.show()
         if self.settings.camera.enabled:
             self.window.camera.set_enabled(True)
@@ -154,6 +162,7 @@ class TandemApp(QObject):
         self.worker.decision.connect(self.window.show_decision)
         self.worker.device_event.connect(self._device_event)
         self.worker.frame.connect(self.window.show_frame)
+        self.worker.frame.connect(self._record)
         self.session_thread = SessionThread(self.worker)
         self.session_thread.start()
 
@@ -175,6 +184,19 @@ class TandemApp(QObject):
         if self.settings_dialog is not None:
             self.settings_dialog.mic_test.stop()
         self.tray.close()
+        if self.history is not None:
+            self.history.close()
+            self.history = None
+
+    def _record(self, frame: object) -> None:
+        """Keep the line on disk; a failing disk stops keeping the transcript but never the conversation."""
+        if self.history is None:
+            return
+        try:
+            self.history.record(frame)
+        except (sqlite3.Error, OSError) as exc:
+            self.window.show_notice(f"The transcript is no longer being saved ({exc}).", "error")
+            self.history = None
 
     def quit(self) -> None:
         """Quit the whole app (tray menu)."""
@@ -322,7 +344,10 @@ class TandemApp(QObject):
             self.window.set_hotkey_status(self.hotkeys.rebind(
                 new.ui.hotkey, new.ui.push_to_talk_hotkey, new.ui.mute_camera_hotkey))
         self.window.budget.per_minute = int(new.ui.interjections_per_minute)
-        if (new.audio, new.interaction, new.camera) != (old.audio, old.interaction, old.camera) and self.worker:
+        if self.history is not None and new.privacy != old.privacy:
+            self.history.set_retention(new.privacy.transcript_retention_days)
+        restart = ("audio", "interaction", "camera", "speech", "reasoning")
+        if any(getattr(new, k) != getattr(old, k) for k in restart) and self.worker:
             camera_on = self.window.camera.enabled
             self._stop_camera()
             self._stop_session()
@@ -348,6 +373,17 @@ class TandemApp(QObject):
             mark_first_run_done(self.first_run_dir)
 
 
+def open_history(settings: Settings) -> tuple[ConversationHistory | None, str]:
+    """The user's transcript store, or None and why it cannot be opened (the file is left as it is)."""
+    path = history_path()
+    try:
+        return ConversationHistory(path, settings.privacy.transcript_retention_days), ""
+    except (sqlite3.Error, OSError) as exc:
+        logging.getLogger(__name__).warning("transcript not kept: %s", exc)
+        return None, (f"The saved transcript {path} cannot be opened ({exc}), so this conversation is not "
+                      "being saved. Move that file away to start a new one.")
+
+
 def run_gui(settings: Settings, argv: list[str] | None = None) -> int:
     """Show the window and run until quit; returns the exit code."""
     qapp = QApplication.instance() or QApplication(argv or sys.argv[:1])
@@ -358,8 +394,11 @@ def run_gui(settings: Settings, argv: list[str] | None = None) -> int:
         first_run_dir: Path | None = data_dir()
     except OSError:
         first_run_dir = None
-    app = TandemApp(settings, first_run_dir=first_run_dir)
+    history, problem = open_history(settings)
+    app = TandemApp(settings, first_run_dir=first_run_dir, history=history)
     app.start()
+    if problem:
+        app.window.show_notice(problem, "error")
     code = int(qapp.exec())
     app.shutdown()
     return code

@@ -7,6 +7,7 @@ inline and nothing is written.
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSlider,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import ConfigError, Settings, load_settings, save_settings
+from app.history import ConversationHistory, history_path
 from app.speech.echo_store import StoredEchoCheck
 from app.ui.echo_check_runner import EchoCheckRunner, describe, stored_for
 from app.ui.hotkeys import parse_hotkey
@@ -214,6 +217,24 @@ class SettingsDialog(QDialog):
         self._show_backend()
         self._tab("Speech and model", brain)
 
+        privacy = QGroupBox("Privacy", self)
+        pform = QFormLayout(privacy)
+        self.retention_spin = QSpinBox(privacy)
+        self.retention_spin.setRange(0, 3650)
+        self.retention_spin.setSuffix(" days")
+        self.retention_spin.setSpecialValueText("do not keep")
+        self.retention_spin.setValue(int(settings.privacy.transcript_retention_days))
+        self.retention_spin.setToolTip("How long the conversation transcript stays on this computer")
+        self.delete_transcript_button = QPushButton("Delete the saved transcript now", privacy)
+        self.delete_transcript_button.clicked.connect(self._delete_transcript)
+        self.privacy_note = QLabel("The camera is off at start unless \"Let Tandem use the camera\" is ticked "
+                                   "(Devices). Nothing leaves this computer with the built-in model.", privacy)
+        self.privacy_note.setWordWrap(True)
+        pform.addRow("Keep the transcript", self.retention_spin)
+        pform.addRow("", self.delete_transcript_button)
+        pform.addRow(self.privacy_note)
+        self._tab("Privacy", privacy)
+
         look = QGroupBox("Window", self)
         lform = QFormLayout(look)
         self.theme_combo = QComboBox(look)
@@ -297,6 +318,7 @@ class SettingsDialog(QDialog):
         for key, edit in self.extra_hotkeys.items():
             data["ui"][key] = edit.text().strip()
         data["ui"]["interjections_per_minute"] = self.budget_spin.value()
+        data["privacy"]["transcript_retention_days"] = self.retention_spin.value()
         data["speech"]["voice"] = self.voice_edit.text().strip()
         data["speech"]["asr_model"] = self.asr_edit.text().strip()
         data["speech"]["echo_cancellation"] = self.echo_cancel_check.isChecked()
@@ -308,6 +330,23 @@ class SettingsDialog(QDialog):
         reasoning["http"]["fallback_to_embedded"] = self.fallback_check.isChecked()
         reasoning["embedded"]["model_path"] = self.embedded_edit.text().strip() or None
         return data
+
+    def confirm(self, question: str) -> bool:
+        """Ask before something that cannot be undone."""
+        answer = QMessageBox.question(self, "Tandem", question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _delete_transcript(self) -> None:
+        if not self.confirm("Delete the whole saved conversation transcript? This cannot be undone."):
+            return
+        try:
+            history = ConversationHistory(history_path(), self.settings.privacy.transcript_retention_days)
+            history.clear()
+            history.close()
+        except (sqlite3.Error, OSError) as exc:
+            self.privacy_note.setText(f"The transcript could not be deleted ({exc}).")
+            return
+        self.privacy_note.setText("The saved transcript was deleted.")
 
     def _show_backend(self) -> None:
         server = self.backend_combo.currentData() == "http"

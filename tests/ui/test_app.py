@@ -185,3 +185,29 @@ def test_listener_thread_events_arrive_on_the_qt_thread(qtbot):
     with qtbot.waitSignal(hk.toggle_listening, timeout=2000):
         t.start()
         t.join()
+
+
+@pytest.mark.audio
+def test_the_transcript_is_restored_at_start_and_each_line_saved_as_it_comes(qtbot, pulse, tmp_path):
+    from app.history import ConversationHistory
+
+    path = tmp_path / "conversation.sqlite3"
+    earlier = ConversationHistory(path, 30)
+    earlier.add("user", "Remind me about the dentist.")
+    earlier.add("assistant", "I will remind you", "at five tomorrow.")
+    earlier.close()
+    app = TandemApp(Settings(), use_global_hotkeys=False, history=ConversationHistory(path, 30))
+    qtbot.addWidget(app.window)
+    try:
+        app.start()
+        shown = [(c.speaker, c.text, c.cut) for c in app.window.captions.entries]
+        assert shown[:2] == [("user", "Remind me about the dentist.", ""),
+                             ("assistant", "I will remind you", "at five tomorrow.")]
+        assert "transcript: 2 earlier lines restored" in app.window.log_lines()
+        final = type("FinalTranscript", (), {"text": "And buy some milk.", "words": ()})()
+        app.worker.frame.emit(final)
+        qtbot.waitUntil(lambda: app.window.captions.entries[-1].text == "And buy some milk.", timeout=3000)
+    finally:
+        app.shutdown()
+    lines = ConversationHistory(path, 30).recent()
+    assert lines[-1].text == "And buy some milk." and lines[-1].speaker == "user"

@@ -218,3 +218,22 @@ def test_a_missing_keyring_keeps_the_dialog_open_and_saves_nothing(qtbot, tmp_pa
         assert not (tmp_path / "config.yaml").exists() and dlg.api_key_edit.text() == "sk-test-123"
     finally:
         keyring.set_keyring(previous)
+
+
+def test_transcript_retention_round_trips_and_the_transcript_can_be_deleted(qtbot, tmp_path, monkeypatch):
+    from app.history import ConversationHistory, history_path
+
+    monkeypatch.setenv("TANDEM_DATA_DIR", str(tmp_path / "data"))
+    kept = ConversationHistory(history_path(), 30)
+    kept.add("user", "something private")
+    dlg = make(qtbot, tmp_path)
+    dlg.retention_spin.setValue(0)
+    assert dlg.retention_spin.text() == "do not keep"
+    answers = [False, True]
+    dlg.confirm = lambda question: answers.pop(0)
+    dlg.delete_transcript_button.click()  # declined: nothing happens
+    assert len(kept.recent()) == 1
+    dlg.delete_transcript_button.click()
+    assert kept.recent() == [] and "deleted" in dlg.privacy_note.text()
+    assert dlg.save() is not None
+    assert load_settings(tmp_path / "config.yaml").privacy.transcript_retention_days == 0

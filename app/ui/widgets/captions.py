@@ -9,39 +9,9 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.core.frames import HeardSpan
+from app.core.heard import WordTiming, split_heard
 
-SAMPLE_RATE = 16000
 MAX_ENTRIES = 60
-WordTiming = tuple[str, float, float]
-
-
-def split_heard(text: str, heard_samples: int, total_samples: int, words: Sequence[WordTiming] | None = None,
-                sample_rate: int = SAMPLE_RATE) -> tuple[str, str]:
-    """(heard, cut) parts of ``text``: a word counts as heard once half of it was played.
-
-    With word timings ``(word, start_s, end_s)`` they decide; otherwise time is spread over the text in
-    proportion to its characters.
-    """
-    if total_samples <= 0 or heard_samples >= total_samples:
-        return text, ""
-    if words:
-        heard_s = heard_samples / sample_rate
-        n = sum(1 for _, start, end in words if (start + end) / 2 <= heard_s)
-        tokens = [w for w, _, _ in words]
-        return " ".join(tokens[:n]), " ".join(tokens[n:])
-    tokens = text.split()
-    if not tokens:
-        return "", ""
-    frac = max(0.0, heard_samples / total_samples)
-    total_chars = len(" ".join(tokens))
-    n, pos = 0, 0
-    for tok in tokens:
-        mid = pos + len(tok) / 2
-        if mid / total_chars > frac:
-            break
-        n += 1
-        pos += len(tok) + 1
-    return " ".join(tokens[:n]), " ".join(tokens[n:])
 
 
 @dataclass
@@ -115,6 +85,11 @@ class CaptionView(QTextBrowser):
             entry.text, entry.cut = heard, cut
         self._render()
         return entry
+
+    def restore(self, lines: Sequence[tuple[str, str, str]]) -> None:
+        """Show earlier lines (speaker, text, cut) above anything said in this run."""
+        self.entries[:0] = [Caption(speaker, text, cut) for speaker, text, cut in lines]
+        self._render()
 
     def _render(self) -> None:
         del self.entries[:-MAX_ENTRIES]

@@ -22,6 +22,7 @@ import numpy as np
 from app.core.clock import NS_PER_S
 from app.core.frames import Action, Decision, Snapshot, UserState
 from app.interaction.cues import ACKNOWLEDGE, CueClock
+from app.interaction.turn_text import TurnText
 
 log = logging.getLogger(__name__)
 
@@ -136,11 +137,13 @@ class DialogueLoop:
     def __init__(self, recognizer: Recognizer, reasoning: Any, speech: SpeechWriter,
                  on_frame: Callable[[Frame], None] | None = None,
                  monotonic: Callable[[], float] = time.monotonic, cues: CueClock | None = None,
-                 backchannel: Callable[[], None] | None = None) -> None:
+                 backchannel: Callable[[], None] | None = None, turn_text: TurnText | None = None) -> None:
         self.recognizer = recognizer
         self.reasoning = reasoning
         self.speech = speech
         self.cues = cues  # requested times go here, for the interaction model to speak on time
+        self.turn_text = turn_text  # the newest partial goes here, for the floor policy to hear unfinished words
+        self._was_speaking = False
         self._backchannel = backchannel
         self._on_frame = on_frame or (lambda f: None)
         self._monotonic = monotonic
@@ -163,7 +166,10 @@ class DialogueLoop:
         self._hear(snap, decision)
         for result in self.recognizer.poll():
             self._on_frame(result)
-            if not hasattr(result, "words"):  # a partial hypothesis: captions only
+            if not hasattr(result, "words"):  # a partial hypothesis: captions, and the words so far
+                if self.turn_text is not None and self._in_utterance:
+                    covers = self._utterance_start_ns + int(float(result.audio_s) * NS_PER_S)
+                    self.turn_text.update(str(result.text), covers)
                 continue
             text = str(result.text).strip()
             if text:
@@ -215,21 +221,26 @@ class DialogueLoop:
             if self._previous_mic is not None:
                 self.recognizer.feed(self._previous_mic)  # pre-roll: speech onsets straddle tick edges
                 self._utterance_start_ns = self._previous_start_ns
+        speaking = decision.user_state is UserState.SPEAKING
         if hearing:
             self._in_utterance = True
             self.recognizer.feed(snap.mic)
-            if decision.user_state is UserState.SPEAKING:
+            # Partials while the user talks, and one more as they stop: it holds their last words.
+            if speaking or self._was_speaking:
                 self.recognizer.request_partial()
+        self._was_speaking = speaking
         if decision.action is Action.TAKE_TURN and self._in_utterance:
             self.recognizer.request_final()
             self._in_utterance = False
+            if self.turn_text is not None:
+                self.turn_text.reset()
         self._previous_mic = snap.mic
         self._previous_start_ns = snap.start_ns
 
 
 def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame], None] | None = None,
                    frame_source: Callable[[], np.ndarray | None] | None = None, cues: CueClock | None = None,
-                   ) -> tuple[DialogueLoop, Callable[[], None]]:
+                   turn_text: TurnText | None = None) -> tuple[DialogueLoop, Callable[[], None]]:
     """Load recognizer, voice and reasoning tier from the settings; returns the loop and its closer.
 
     Raises the speech or reasoning tier's own clear errors (missing model, bad path) for the caller to show.
@@ -254,7 +265,8 @@ def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame]
     def backchannel() -> None:
         playback.enqueue(bank.clip("mm-hm"), "mm-hm")
 
-    loop = DialogueLoop(recognizer, reasoning, writer, on_frame, cues=cues, backchannel=backchannel)
+    loop = DialogueLoop(recognizer, reasoning, writer, on_frame, cues=cues, backchannel=backchannel,
+                        turn_text=turn_text)
 
     def close() -> None:
         writer.close()

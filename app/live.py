@@ -24,6 +24,7 @@ from app.interaction.cues import CueClock
 from app.interaction.loop import InteractionLoop
 from app.interaction.policies import build_policy
 from app.interaction.scheduler import MicroTurnScheduler, TickStats
+from app.interaction.turn_text import TurnText
 from app.session import SAMPLE_RATE, chime_responder
 from app.speech.duplex import DuplexSetup, duplex_setup
 from app.speech.echo_check import EchoCheckResult
@@ -51,6 +52,7 @@ class LiveSession:
                               backoff=Backoff(max_s=settings.audio.reconnect_max_backoff_s))
         self.stats = TickStats()
         self.cues = CueClock()  # requested times, shared by the conversation and the floor policy
+        self.turn_text = TurnText()  # the newest partial transcript, likewise shared
 
     def _policy_problem(self, message: str) -> None:
         self._on_device_event(DeviceEvent(t_ns=MonotonicClock().now_ns(), device="interaction model",
@@ -77,7 +79,8 @@ class LiveSession:
     def _open_dialogue(self) -> tuple[DialogueLoop | None, Callable[[], None]]:
         """Recognition, reasoning and speech; without them the assistant still answers with a chime."""
         try:
-            return build_dialogue(self.settings, self.playback, self._on_frame, self._latest_frame, cues=self.cues)
+            return build_dialogue(self.settings, self.playback, self._on_frame, self._latest_frame, cues=self.cues,
+                                  turn_text=self.turn_text)
         except Exception as exc:
             log.exception("conversation parts failed to load")
             self._on_device_event(DeviceEvent(t_ns=MonotonicClock().now_ns(), device="speech",
@@ -132,7 +135,7 @@ class LiveSession:
                     settings.interaction.interruption_sensitivity * duplex.sensitivity_scale, 3)})
                 settings = settings.model_copy(update={"interaction": knobs})
         policy = build_policy(settings, self.cues, camera=self.settings.camera.enabled,
-                              on_problem=self._policy_problem)
+                              on_problem=self._policy_problem, turn_text=self.turn_text if dialogue else None)
         loop = InteractionLoop(self.ring, self.playback, policy,
                                None if dialogue else chime_responder, tick_ms=self.settings.interaction.tick_ms,
                                hooks=[dialogue.on_tick] if dialogue else [], echo_canceller=canceller,

@@ -28,6 +28,7 @@ from app.interaction.loop import InteractionLoop
 from app.interaction.model import InteractionModel
 from app.interaction.model_policy import ModelPolicy
 from app.interaction.scheduler import MicroTurnScheduler
+from app.interaction.turn_text import TurnText
 from app.speech.audio import APP_RATE
 from app.speech.backchannel import trim_silence
 from app.speech.playback import PlaybackQueue
@@ -70,6 +71,14 @@ class Speech:
         voiced = np.flatnonzero(self._vad.process(audio) >= 0.5)
         return None if voiced.size == 0 else (int(voiced[-1]) + 1) * FRAME / APP_RATE
 
+    def partial(self, audio: np.ndarray) -> str:
+        """A partial hypothesis of the turn so far, decoded as the live recognizer does (greedy, no times)."""
+        from app.speech.asr import StreamingTranscriber
+
+        st = StreamingTranscriber(self.whisper)
+        st.feed(audio)
+        return st.partial().text
+
     def transcribe(self, audio: np.ndarray) -> tuple[str, float | None]:
         """Text of a user turn and where its last word ends (seconds into ``audio``)."""
         from app.speech.asr import StreamingTranscriber
@@ -105,6 +114,48 @@ class TurnRecorder:
     def audio(self) -> np.ndarray:
         """The turn so far."""
         return np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.float32)
+
+
+@dataclass
+class PartialFeed:
+    """The live recognizer's partial transcripts on the virtual clock, for the policy's ``TurnText``.
+
+    As live: a partial is asked for on every tick the user speaks and once as they stop; asks made while
+    one is decoding collapse into one that starts when it finishes; each is ready after the time the
+    decode really took on this machine, and is read by the policy on the tick after that.
+    """
+
+    speech: Speech
+    recorder: TurnRecorder
+    turn_text: TurnText
+    ready_ns: int | None = None
+    text: str = ""
+    covers_ns: int = 0
+    asked: bool = False
+    was_speaking: bool = False
+
+    def reset(self) -> None:
+        """No decode in flight, nothing asked."""
+        self.ready_ns, self.text, self.covers_ns, self.asked, self.was_speaking = None, "", 0, False, False
+
+    def hook(self, snap: Snapshot, decision: Decision) -> None:
+        """Deliver a finished partial, then ask for one if the user speaks (or just stopped)."""
+        if decision.action is Action.TAKE_TURN:
+            self.reset()  # the policy cleared the turn's text as it took the turn
+            return
+        if self.ready_ns is not None and self.ready_ns <= snap.t_ns:
+            self.turn_text.update(self.text, self.covers_ns)
+            self.ready_ns = None
+        speaking = decision.user_state is UserState.SPEAKING
+        self.asked = self.asked or speaking or self.was_speaking
+        self.was_speaking = speaking
+        if self.asked and self.ready_ns is None and self.recorder.chunks and self.recorder.start_ns is not None:
+            wall = time.perf_counter()
+            audio = self.recorder.audio()
+            self.text = self.speech.partial(audio)
+            self.covers_ns = self.recorder.start_ns + int(audio.size / APP_RATE * NS_PER_S)
+            self.ready_ns = snap.t_ns + int((time.perf_counter() - wall) * NS_PER_S)
+            self.asked = False
 
 
 class BaselineTimer:
@@ -156,12 +207,16 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
     mic = FileMic(mic_file, ring.mic, t0)
     speaker = VirtualSpeaker(playback, t0, len(mic.audio))
     cues = CueClock()
+    recorder = TurnRecorder()
+    hooks: list[Callable[[Snapshot, Decision], None]] = [recorder.hook]
     policy: Any
     if policy_name == "model":
-        policy = ModelPolicy(InteractionModel(model_path), SileroVad(), knobs=knobs, tick_s=tick_ms / 1000, cues=cues)
+        turn_text = TurnText()
+        policy = ModelPolicy(InteractionModel(model_path), SileroVad(), knobs=knobs, tick_s=tick_ms / 1000, cues=cues,
+                             turn_text=turn_text)
+        hooks.append(PartialFeed(speech, recorder, turn_text).hook)
     else:
         policy = BaselineTimer(BaselinePolicy(SileroVad(), tick_s=tick_ms / 1000), cues)
-    recorder = TurnRecorder()
     turns: list[dict[str, Any]] = []
     compute: list[float] = []
     n_reply = [0]
@@ -194,7 +249,7 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
         return speech.clip(text), text
 
     loop = InteractionLoop(ring, playback, policy, None, [mic.pump, speaker.pump], tick_ms,
-                           hooks=[recorder.hook],
+                           hooks=hooks,
                            responders={Action.TAKE_TURN: take_turn, Action.INTERJECT: interject,
                                        Action.BACKCHANNEL: backchannel})
     decisions: list[dict[str, Any]] = []

@@ -20,6 +20,11 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
 4. Assistant silent -> TAKE_TURN when p(action=take_turn) >= ``take_threshold`` on ``take_ticks``
    consecutive ticks in which the user is not speaking, and a user turn is open. Taking closes the
    turn, so there is no second take until the user speaks again (and none before they first speak).
+   When the words so far sound unfinished (``unfinished``: the newest transcript ends on "with",
+   "and", "um", a comma...), the take is held instead: the tick reports ``pausing`` and LISTENs, and
+   the turn is taken as soon as the words sound finished or the hold reaches ``hold_limit_s``.
+   While the transcript has not yet heard the user's last words (``words_pending``), the take waits
+   for them, at most ``words_wait_s``. The user speaking again ends the hold.
    The evidence is the action head alone: it is trained on the decision itself and already sees
    what the state head sees; adding p(end_of_turn) would count the same evidence twice and put the
    sum on a 0..2 scale the thresholds do not mean.
@@ -30,7 +35,8 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
 Knob -> threshold (piecewise linear through the listed points; see the functions below):
 patience 0 / 0.5 / 0.75 / 1 -> take_threshold 0.35 / 0.5 / 0.6 / 0.7 and take_ticks 1 / 1 / 2 / 3;
 interruption_sensitivity 0 / 0.5 / 1 -> yield_threshold 0.8 / 0.5 / 0.3;
-backchannel_rate 0 / 0.1 / 0.5 / 1 -> backchannel_gap_s never / 12 / 8 / 3 s.
+backchannel_rate 0 / 0.1 / 0.5 / 1 -> backchannel_gap_s never / 12 / 8 / 3 s;
+patience 0 / 0.5 / 1 -> hold_limit_s 1 / 3 / 5 s and words_wait_s 0 / 0.2 / 0.6 s.
 """
 
 from __future__ import annotations
@@ -116,6 +122,20 @@ def take_ticks(knobs: Knobs) -> int:
     return 1 + math.floor(max(0.0, 4 * knobs.patience - 2) + _EPS)
 
 
+def hold_limit_s(knobs: Knobs) -> float:
+    """Longest wait through a pause after words that sound unfinished: 1 / 3 / 5 s at patience 0 / 0.5 / 1."""
+    return _lerp3(knobs.patience, 1.0, 3.0, 5.0)
+
+
+def words_wait_s(knobs: Knobs) -> float:
+    """Longest wait for the transcript of the user's last words: 0 / 0.2 / 0.6 s at patience 0 / 0.5 / 1.
+
+    On two CPU cores a partial transcript takes about 0.3 s, so at the default the take waits one tick
+    for it (measured: smooth-turn latency 0.32 s, pause takeovers 0.40 instead of 0.56).
+    """
+    return _lerp3(knobs.patience, 0.0, 0.2, 0.6)
+
+
 def yield_threshold(knobs: Knobs) -> float:
     """p(yield) that yields on a single tick: 0.8 / 0.5 / 0.3 at sensitivity 0 / 0.5 / 1."""
     return _lerp3(knobs.interruption_sensitivity, 0.8, 0.5, 0.3)
@@ -144,6 +164,7 @@ class FloorState:
     since_interject_s: float = math.inf
     yield_evidence: int = 0  # consecutive assistant-speaking ticks with weak yield evidence
     eot_ticks: int = 0  # consecutive assistant-silent ticks with take evidence
+    hold_s: float | None = None  # how long a take has been held for unfinished words (None: not holding)
     last_action: Action = Action.LISTEN
 
     def reset(self) -> None:
@@ -164,9 +185,14 @@ class FloorPolicy:
         """Start a new conversation."""
         self.state.reset()
 
-    def step(self, probs: Probs, assistant_speaking: bool) -> tuple[Action, UserState]:
-        """Decide the floor action for this tick; returns (action, reported user state)."""
-        action, user = self._decide(probs, assistant_speaking)
+    def step(self, probs: Probs, assistant_speaking: bool, unfinished: bool = False,
+             words_pending: bool = False) -> tuple[Action, UserState]:
+        """Decide the floor action for this tick; returns (action, reported user state).
+
+        ``unfinished``: the user's words so far stop mid-phrase (see ``app.interaction.turn_text``);
+        ``words_pending``: the transcript has not heard the user's last words yet.
+        """
+        action, user = self._decide(probs, assistant_speaking, unfinished, words_pending)
         st = self.state
         if action is Action.INTERJECT:
             st.since_interject_s = 0.0
@@ -176,10 +202,12 @@ class FloorPolicy:
             st.in_user_turn = False
             st.user_turn_s = 0.0
             st.eot_ticks = 0
+            st.hold_s = None
         st.last_action = action
         return action, user
 
-    def _decide(self, probs: Probs, assistant_speaking: bool) -> tuple[Action, UserState]:
+    def _decide(self, probs: Probs, assistant_speaking: bool, unfinished: bool,
+                words_pending: bool) -> tuple[Action, UserState]:
         """Advance the clocks and evidence counters, then apply the rules in order."""
         st, k, dt = self.state, self.knobs, self.tick_s
         user = probs.state()
@@ -188,6 +216,7 @@ class FloorPolicy:
         st.since_interject_s += dt
         if user is UserState.SPEAKING:
             st.in_user_turn = True
+            st.hold_s = None
         if st.in_user_turn:
             st.user_turn_s += dt
         p_yield = probs.p(Action.YIELD)
@@ -207,7 +236,11 @@ class FloorPolicy:
         due = probs.cue_due >= CUE_P or probs.p(Action.INTERJECT) >= CUE_P
         if due and st.since_interject_s + _EPS >= CUE_REFRACTORY_S:
             return Action.INTERJECT, user
-        if st.in_user_turn and st.eot_ticks >= take_ticks(k):
+        if st.in_user_turn and floor_open and (st.eot_ticks >= take_ticks(k) or st.hold_s is not None):
+            held = (0.0 if st.hold_s is None else st.hold_s) + dt
+            if (unfinished and held <= hold_limit_s(k) + _EPS) or (words_pending and held <= words_wait_s(k) + _EPS):
+                st.hold_s = held
+                return Action.LISTEN, UserState.PAUSING
             return Action.TAKE_TURN, user
         if (
             k.backchannel_rate > 0.0

@@ -1,7 +1,8 @@
 """The floor policy driven by the trained interaction model: features -> model -> deterministic rules.
 
-It also reads the cue clock (time to the next requested moment) and the camera's features, and says
-why it interjected (``reason``), so the UI can show it.
+It also reads the cue clock (time to the next requested moment), the camera's features and the newest
+partial transcript (to hold the turn while the words sound unfinished), and says why it interjected
+(``reason``), so the UI can show it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from app.interaction.cues import Cue, CueClock
 from app.interaction.features import FeatureExtractor, TickContext
 from app.interaction.floor_policy import FloorPolicy, Knobs, Probs
 from app.interaction.model import InteractionModel
+from app.interaction.turn_text import TurnText
 
 
 @dataclass
@@ -29,9 +31,11 @@ class ModelPolicyState:
     probs: Probs | None = None
     reason: str = ""
     due: Cue | None = None
+    user_spoke_ns: int = 0  # end of the last tick the user was speaking in
 
     def reset(self) -> None:
         """Forget the conversation."""
+        self.user_spoke_ns = 0
         self.last_speaking_ns = self.last_frame_ns = None
         self.visual = None
         self.probs = None
@@ -43,12 +47,14 @@ class ModelPolicy:
     """``step(snap, assistant_speaking)`` like every floor policy; the model runs once per tick."""
 
     def __init__(self, model: InteractionModel, vad: object, *, knobs: Knobs | None = None, tick_s: float = 0.2,
-                 cues: CueClock | None = None, visual: object | None = None) -> None:
+                 cues: CueClock | None = None, visual: object | None = None,
+                 turn_text: TurnText | None = None) -> None:
         self.model = model
         self.features = FeatureExtractor(vad, tick_s)
         self.floor = FloorPolicy(knobs or Knobs(), tick_s)
         self.cues = cues or CueClock()
         self._visual = visual  # a VisualFeatureExtractor, or None to ignore the camera
+        self.turn_text = turn_text  # shared with the recognizer side; None: decide on sound alone
         self.state = ModelPolicyState()
 
     def reset(self) -> None:
@@ -58,6 +64,8 @@ class ModelPolicy:
         self.floor.reset()
         self.cues.reset()
         self.state.reset()
+        if self.turn_text is not None:
+            self.turn_text.reset()
 
     def _context(self, snap: Snapshot, assistant_speaking: bool) -> TickContext:
         st = self.state
@@ -75,8 +83,16 @@ class ModelPolicy:
         """Decide this micro-turn; ``state.due`` holds the cue to speak when the action is INTERJECT."""
         feats = self.features(snap.mic, snap.self_audio, self._context(snap, assistant_speaking))
         probs = self.model.step(feats)
-        action, user = self.floor.step(probs, assistant_speaking)
+        words = self.turn_text
         st = self.state
+        if words is None:
+            action, user = self.floor.step(probs, assistant_speaking)
+        else:
+            action, user = self.floor.step(probs, assistant_speaking, words.unfinished, words.behind(st.user_spoke_ns))
+            if action is Action.TAKE_TURN:
+                words.reset()
+        if user is UserState.SPEAKING:
+            st.user_spoke_ns = snap.t_ns
         st.probs, st.reason, st.due = probs, "", None
         if action is Action.INTERJECT:
             st.due = self.cues.take(snap.t_ns)

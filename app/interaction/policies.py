@@ -14,6 +14,7 @@ from app.interaction.loop import FloorPolicy
 from app.interaction.model import InteractionModel, ModelError
 from app.interaction.model_policy import ModelPolicy
 from app.interaction.placeholder_policy import PlaceholderPolicy
+from app.interaction.turn_text import TurnText
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,12 @@ def knobs_from(settings: Any) -> Knobs:
 
 
 def build_policy(settings: Any, cues: CueClock | None = None, camera: bool = False,
-                 on_problem: Any = None) -> FloorPolicy:
-    """The configured policy; ``on_problem(message)`` hears why the model could not be used."""
+                 on_problem: Any = None, turn_text: TurnText | None = None) -> FloorPolicy:
+    """The configured policy; ``on_problem(message)`` hears why the model could not be used.
+
+    ``turn_text`` is the newest partial transcript, shared with the recognizer side (the model policy
+    holds the turn while it sounds unfinished).
+    """
     s = settings.interaction
     tick_s = s.tick_ms / 1000
     if s.policy == "placeholder":
@@ -42,7 +47,7 @@ def build_policy(settings: Any, cues: CueClock | None = None, camera: bool = Fal
 
                 visual = VisualFeatureExtractor()
             return ModelPolicy(InteractionModel(), SileroVad(), knobs=knobs_from(settings), tick_s=tick_s,
-                               cues=cues, visual=visual)
+                               cues=cues, visual=visual, turn_text=turn_text)
         except ModelError as exc:
             message = f"{exc} Using the voice-activity baseline for now."
             log.error(message)

@@ -70,3 +70,36 @@ def test_the_default_settings_build_the_model_policy():
     silence = np.zeros(3200, np.float32)
     action, user, level = policy.step(Snapshot(t_ns=200_000_000, start_ns=0, mic=silence, self_audio=silence), False)
     assert action is Action.LISTEN and user is UserState.SILENT and level <= -90
+
+
+def _decisions(policy: ModelPolicy, rows: np.ndarray, text_at: dict[int, str] | None = None) -> list[Action]:
+    silence = np.zeros(rows.shape[1], np.float32)
+    out = []
+    for i, row in enumerate(rows):
+        snap = Snapshot(t_ns=(i + 1) * 200_000_000, start_ns=i * 200_000_000, mic=row, self_audio=silence)
+        if text_at and i in text_at and policy.turn_text is not None:
+            policy.turn_text.update(text_at[i], snap.t_ns)  # the words up to the end of this tick
+        out.append(policy.step(snap, False)[0])
+    return out
+
+
+def test_unfinished_words_hold_the_turn_through_the_pause(espeak):
+    from app.interaction.turn_text import TurnText
+
+    voice = espeak("what wine would go nicely with")
+    rows_needed = -(-(16000 + voice.size + 5 * 16000) // 3200)
+    signal = np.zeros(rows_needed * 3200, np.float32)
+    signal[16000:16000 + voice.size] = voice
+    rows = signal.reshape(rows_needed, 3200)
+    on_sound = _decisions(build_policy(Settings()), rows)
+    assert Action.TAKE_TURN in on_sound  # on sound alone the model takes the turn in the pause
+    heard = on_sound.index(Action.TAKE_TURN) - 1  # the partial with the last words is in by then
+    policy = build_policy(Settings(), turn_text=TurnText())
+    assert isinstance(policy, ModelPolicy)
+    held = _decisions(policy, rows, {heard: "What wine would go nicely with"})
+    took = held.index(Action.TAKE_TURN)
+    # it waits for the patience limit (3 s at the default patience), then answers anyway
+    assert (took - heard - 1) * 0.2 == pytest.approx(3.0)
+    assert policy.turn_text.text == ""  # the take closed the turn's words
+    finished = build_policy(Settings(), turn_text=TurnText())
+    assert _decisions(finished, rows, {heard: "What wine would go nicely with fish?"}) == on_sound

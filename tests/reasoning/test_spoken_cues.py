@@ -63,3 +63,35 @@ def test_a_timed_request_goes_on_the_cue_clock_not_to_reasoning(
     finally:
         writer.close()
         recognizer.close()
+
+
+@pytest.mark.slow
+def test_partials_of_the_open_turn_reach_the_floor_policy_and_the_take_clears_them(
+        espeak: Any, embedded_settings: dict[str, Any], make_worker: Any) -> None:
+    from app.interaction.turn_text import TurnText
+
+    worker = make_worker(embedded_settings)
+    writer = SpeechWriter(PiperTts(noise_scale=0.0, noise_w_scale=0.0), PlaybackQueue())
+    recognizer = AsrWorker()
+    turn = TurnText()
+    loop = DialogueLoop(recognizer, worker, writer, turn_text=turn)
+    voice = espeak("set the thermostat in the")
+    n = -(-voice.size // 3200)
+    audio = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
+    silence = np.zeros(3200, np.float32)
+    try:
+        assert recognizer.wait_ready(60)
+        for i in range(n):
+            loop.on_tick(*tick(i, audio[i], Action.LISTEN, UserState.SPEAKING))
+        deadline = time.monotonic() + 30
+        i = n
+        while len(turn.text.split()) < 4 or not turn.unfinished:  # the last words arrive after the stop
+            assert time.monotonic() < deadline, f"no unfinished partial reached the policy: {turn.text!r}"
+            loop.on_tick(*tick(i, silence, Action.LISTEN, UserState.PAUSING))
+            i += 1
+            time.sleep(0.05)
+        loop.on_tick(*tick(i, silence, Action.TAKE_TURN, UserState.END_OF_TURN))
+        assert turn.text == ""
+    finally:
+        writer.close()
+        recognizer.close()

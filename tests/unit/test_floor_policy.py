@@ -11,8 +11,10 @@ from app.interaction.floor_policy import (
     Knobs,
     Probs,
     backchannel_gap_s,
+    hold_limit_s,
     take_threshold,
     take_ticks,
+    words_wait_s,
     yield_threshold,
     yield_weak_threshold,
 )
@@ -52,6 +54,8 @@ def run(policy: FloorPolicy, script: list[tuple[Probs, bool]]) -> str:
     (yield_threshold, "interruption_sensitivity", {0.0: 0.8, 0.5: 0.5, 1.0: 0.3}),
     (yield_weak_threshold, "interruption_sensitivity", {0.0: 0.56, 0.5: 0.35, 1.0: 0.21}),
     (backchannel_gap_s, "backchannel_rate", {0.0: math.inf, 0.1: 12.0, 0.5: 8.0, 1.0: 3.0}),
+    (hold_limit_s, "patience", {0.0: 1.0, 0.5: 3.0, 1.0: 5.0}),
+    (words_wait_s, "patience", {0.0: 0.0, 0.5: 0.2, 1.0: 0.6}),
 ])
 def test_threshold_values(fn, field, expected):
     for knob, want in expected.items():
@@ -282,3 +286,58 @@ def test_turning_backchannels_off_mid_turn_stops_them():
     assert run(policy, opportunity * 50).count("B") > 0
     policy.knobs = Knobs(backchannel_rate=0.0)
     assert run(policy, opportunity * 50).count("B") == 0
+
+
+# --- holding the turn through a pause after unfinished words -------------------------------------
+
+def run_words(policy: FloorPolicy, script: list[tuple[Probs, bool, bool]]) -> str:
+    """Like ``run``, with whether the words so far sound unfinished on each tick."""
+    return "".join(CODE[policy.step(pr, talking, unfinished)[0]] for pr, talking, unfinished in script)
+
+
+def words(n: int, user: str, action: str, unfinished: bool) -> list[tuple[Probs, bool, bool]]:
+    return [(probs(user, action), False, unfinished)] * n
+
+
+def test_unfinished_words_hold_the_take_until_they_sound_finished():
+    policy = FloorPolicy()
+    script = words(10, "speaking", "listen", False) + words(3, "end_of_turn", "take_turn", True)
+    assert run_words(policy, script) == "L" * 13
+    assert policy.step(probs("end_of_turn", "take_turn"), False, True)[1] is UserState.PAUSING
+    # a fresher transcript sounds finished: the held take goes ahead even though p(take) has dropped
+    assert run_words(policy, words(1, "silent", "listen", False)) == "T"
+
+
+def test_the_hold_ends_at_the_patience_limit():
+    for patience in (0.0, 0.5, 1.0):
+        policy = FloorPolicy(Knobs(patience=patience))
+        out = run_words(policy, words(5, "speaking", "listen", False) + words(40, "silent", "take_turn", True))
+        waited_s = (out.index("T") - 5) * 0.2  # listening ticks before the take
+        knobs = Knobs(patience=patience)
+        assert waited_s == pytest.approx(0.2 * (take_ticks(knobs) - 1) + hold_limit_s(knobs)), patience
+
+
+def test_speaking_again_ends_the_hold_and_a_new_pause_starts_it_over():
+    policy = FloorPolicy()
+    script = (words(5, "speaking", "listen", False) + words(8, "pausing", "take_turn", True)
+              + words(5, "speaking", "listen", False) + words(1, "end_of_turn", "take_turn", False))
+    assert run_words(policy, script) == "L" * 18 + "T"
+    assert policy.state.hold_s is None
+
+
+def test_finished_words_take_the_turn_as_before():
+    script = words(10, "speaking", "listen", False) + words(1, "end_of_turn", "take_turn", False)
+    assert run_words(FloorPolicy(), script) == run(FloorPolicy(), [(pr, t) for pr, t, _ in script]) == "L" * 10 + "T"
+
+
+def test_the_take_waits_briefly_for_the_last_words_then_goes_ahead():
+    policy = FloorPolicy()
+    speech = [(probs("speaking", "listen"), False, False, False)] * 5
+    waiting = [(probs("end_of_turn", "take_turn"), False, False, True)] * 10
+    out = "".join(CODE[policy.step(pr, t, u, w)[0]] for pr, t, u, w in speech + waiting)
+    assert out == "L" * 5 + "L" + "T" + "L" * 8  # 0.2 s at the default patience, then the turn is taken
+    policy.reset()
+    arrived = [(probs("end_of_turn", "take_turn"), False, False, True),
+               (probs("silent", "listen"), False, False, False)]
+    out = "".join(CODE[policy.step(pr, t, u, w)[0]] for pr, t, u, w in speech + arrived)
+    assert out == "L" * 5 + "L" + "T"  # the words came in and sound finished: take at once

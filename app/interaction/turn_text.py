@@ -1,0 +1,68 @@
+"""What the user has said so far in this turn (the newest partial transcript), and whether it sounds finished.
+
+Acoustics alone cannot tell "what wine would go nicely with," + a pause from a finished question: the
+voice simply stops. The words can. The recognizer's partial hypotheses arrive a tick or two behind the
+audio; the floor policy reads the newest one and, when it ends mid-phrase (on a conjunction, a
+preposition, an article, a filler or a comma), holds the turn for the user instead of taking it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CONTINUATION_WORDS = frozenset((
+    # conjunctions: more is coming
+    "and", "or", "but", "so", "because", "although", "though", "unless", "while", "whereas", "if",
+    # prepositions that almost never end a request ("turn it on" and "what is it for" do, so not those)
+    "with", "without", "of", "from", "at", "into", "onto", "between", "to",
+    # articles and possessives
+    "the", "a", "an", "my", "your", "his", "her", "our", "their",
+    # fillers and self-corrections
+    "um", "uh", "er", "erm", "hmm", "mean", "actually", "wait",
+))
+"""Last words after which an utterance is not finished."""
+
+_WORD = re.compile(r"[a-z']+")
+
+
+def sounds_unfinished(text: str) -> bool:
+    """True when `text` ends mid-phrase: a trailing comma, dash or ellipsis, or a continuation word."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if stripped.endswith((",", "-", "...", "…")):
+        return True
+    words = _WORD.findall(stripped.lower())
+    return bool(words) and words[-1] in CONTINUATION_WORDS
+
+
+@dataclass
+class TurnText:
+    """The newest partial transcript of the open user turn; written by the recognizer side, read by the policy.
+
+    `covers_ns` is the mic-clock time up to which the transcript has heard the audio, so the policy can
+    tell words that are still on their way from words that are all in.
+    """
+
+    text: str = ""
+    covers_ns: int = 0
+
+    def update(self, text: str, covers_ns: int) -> None:
+        """A newer hypothesis of everything said in this turn, up to `covers_ns`."""
+        self.text = text.strip()
+        self.covers_ns = covers_ns
+
+    def reset(self) -> None:
+        """The turn is over (taken or abandoned)."""
+        self.text = ""
+        self.covers_ns = 0
+
+    def behind(self, speech_end_ns: int) -> bool:
+        """Whether the user spoke after the audio this transcript covers (its last words are not in yet)."""
+        return self.covers_ns < speech_end_ns
+
+    @property
+    def unfinished(self) -> bool:
+        """Whether the words so far stop mid-phrase."""
+        return sounds_unfinished(self.text)

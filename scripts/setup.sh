@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(python3-venv libportaudio2 libsndfile1 pulseaudio pulseaudio-utils espeak-ng sox
   xvfb xdotool libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
-  libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libdbus-1-3 libfontconfig1)
+  libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libdbus-1-3 libfontconfig1
+  dbus-daemon)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

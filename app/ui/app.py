@@ -125,6 +125,7 @@ class TandemApp(QObject):
         self.hotkeys.show_window.connect(self.show_window)
         self.hotkeys.toggle_camera.connect(w.toggle_camera)
         self.hotkeys.push_to_talk.connect(self._push_to_talk)
+        self.hotkeys.status_changed.connect(self._hotkeys_changed)
         self.tray.show_requested.connect(self.show_window)
         self.tray.mute_toggled.connect(self._tray_mute)
         self.tray.camera_toggled.connect(w.camera.set_enabled)
@@ -215,6 +216,10 @@ class TandemApp(QObject):
     def mic(self) -> Any:
         """The session's MicCapture (None before the session exists)."""
         return self.worker.session.mic if self.worker is not None else None
+
+    def _hotkeys_changed(self, status: str) -> None:
+        self.window.set_hotkey_status(status)
+        self.window.log_event(f"hotkeys: {self.hotkeys.mode}")
 
     def _listening_changed(self, on: bool) -> None:
         self.tray.set_muted(not on)

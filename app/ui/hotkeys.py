@@ -1,7 +1,9 @@
-"""Global hotkeys (pynput on X11, Windows and macOS) with an in-window fallback (Wayland, no pynput).
+"""Global hotkeys: pynput on X11, Windows and macOS; the desktop's global-shortcuts portal on Wayland;
+an in-window fallback where neither works (said in the window).
 
-Toggle listening, hold-to-talk and camera mute. pynput calls back on its own thread; the Qt signals
-emitted from there reach the window as queued calls.
+Toggle listening, hold-to-talk and camera mute. pynput and the portal call back on their own threads;
+the Qt signals emitted from there reach the window as queued calls. On Wayland the in-window keys work
+at once while the portal is asked in the background (the desktop may show the user a dialog first).
 """
 
 from __future__ import annotations
@@ -76,6 +78,15 @@ def parse_hotkey(text: str) -> Hotkey:
     return Hotkey(tuple(canon), key)
 
 
+PORTAL_IDS = {"toggle-listening": "toggle", "push-to-talk": "talk", "mute-camera": "camera"}
+
+
+def on_wayland() -> bool:
+    """Whether this is a Wayland session on Linux."""
+    return sys.platform.startswith("linux") and bool(
+        os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland")
+
+
 def global_hotkeys_unavailable() -> str | None:
     """Why system-wide hotkeys cannot work here (None when they can)."""
     if sys.platform.startswith("linux"):
@@ -113,7 +124,9 @@ class HotkeyManager(QObject):
     push_to_talk = Signal(bool)  # True while held
     toggle_camera = Signal()
     show_window = Signal()
+    status_changed = Signal(str)  # the portal answered later: the window's hotkey line changes
     _key_event = Signal(str, bool)  # from the listener thread, delivered queued on the Qt thread
+    _portal_result = Signal(int, object, str)  # (start generation, client or None, why not), from the portal thread
 
     def __init__(self, window: QWidget, toggle: str = DEFAULT_TOGGLE, push_to_talk: str = DEFAULT_PUSH_TO_TALK,
                  mute_camera: str = DEFAULT_MUTE_CAMERA, *, use_global: bool = True) -> None:
@@ -131,7 +144,11 @@ class HotkeyManager(QObject):
         self._filter: _HoldFilter | None = None
         self._ptt_hotkey: Any = None
         self._ptt_down = False  # listener-thread view of push-to-talk
+        self._portal: Any = None
+        self._portal_thread: Any = None
+        self._generation = 0  # a portal answer for an earlier start() is closed, not used
         self._key_event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
+        self._portal_result.connect(self._portal_answered, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> str:
         """Start listening for the shortcuts; returns the status line for the window."""
@@ -150,11 +167,23 @@ class HotkeyManager(QObject):
         self.mode = "window"
         self.status = (f"Global hotkeys unavailable: {why}. {self.toggle_key.label()}, hold "
                        f"{self.ptt_key.label()} and {self.camera_key.label()} work while this window has focus.")
+        if self.use_global and on_wayland():
+            self._ask_portal()
+            self.status = (f"Wayland: asking the desktop for global hotkeys; meanwhile {self.toggle_key.label()}, hold "
+                           f"{self.ptt_key.label()} and {self.camera_key.label()} work while this window has focus.")
         return self.status
 
     def stop(self) -> None:
-        """Stop the listener thread and remove in-window shortcuts."""
+        """Stop the listener thread, the portal session and remove in-window shortcuts."""
         self._stop_global()
+        self._generation += 1
+        portal, self._portal = self._portal, None
+        if portal is not None:
+            portal.stop()
+        self._stop_local()
+        self.mode = "off"
+
+    def _stop_local(self) -> None:
         for sc in self._shortcuts:
             sc.setEnabled(False)
             sc.deleteLater()
@@ -164,7 +193,59 @@ class HotkeyManager(QObject):
             app.removeEventFilter(self._filter)
             self._filter.deleteLater()
         self._filter = None
-        self.mode = "off"
+
+    # ---- Wayland (the desktop's global-shortcuts portal) ----------------------------------------------
+
+    def _ask_portal(self) -> None:
+        import threading
+
+        from app.desktop.portal_shortcuts import PortalShortcut, PortalShortcuts, PortalUnavailable
+
+        keys = {"toggle-listening": (self.toggle_key, "Tandem: start or stop listening"),
+                "push-to-talk": (self.ptt_key, "Tandem: hold to talk"),
+                "mute-camera": (self.camera_key, "Tandem: camera on or off")}
+        wanted = [PortalShortcut(sid, desc, key.modifiers, key.key) for sid, (key, desc) in keys.items()]
+        client = PortalShortcuts(wanted, on_activated=lambda sid: self._portal_key(sid, True),
+                                 on_deactivated=lambda sid: self._portal_key(sid, False))
+        generation = self._generation
+
+        def ask() -> None:
+            try:
+                client.start()
+            except PortalUnavailable as exc:
+                self._portal_result.emit(generation, None, str(exc))
+                return
+            self._portal_result.emit(generation, client, "")
+
+        self._portal_thread = threading.Thread(target=ask, name="portal-shortcuts-bind", daemon=True)
+        self._portal_thread.start()
+
+    def _portal_answered(self, generation: int, client: Any, reason: str) -> None:
+        if generation != self._generation:  # stopped or rebound meanwhile
+            if client is not None:
+                client.stop()
+            return
+        if client is None:
+            self.status = (f"Global hotkeys unavailable: Wayland lets apps have them only through the desktop, "
+                           f"and {reason}. {self.toggle_key.label()}, hold {self.ptt_key.label()} and "
+                           f"{self.camera_key.label()} work while this window has focus.")
+            self.status_changed.emit(self.status)
+            return
+        self._portal = client
+        self._stop_local()
+        self.mode = "portal"
+        chosen = ", ".join(f"{sid} = {trigger}" for sid, trigger in client.bound.items() if trigger)
+        self.status = (f"Hotkeys (through the desktop): {self.toggle_key.label()} listen · hold "
+                       f"{self.ptt_key.label()} to talk · {self.camera_key.label()} camera"
+                       + (f" (the desktop bound {chosen})" if chosen else ""))
+        self.status_changed.emit(self.status)
+
+    def _portal_key(self, shortcut_id: str, down: bool) -> None:
+        kind = PORTAL_IDS.get(shortcut_id)
+        if kind == "talk":
+            self._key_event.emit("talk", down)
+        elif kind is not None and down:
+            self._key_event.emit(kind, True)
 
     def rebind(self, toggle: str, push_to_talk: str | None = None, mute_camera: str | None = None) -> str:
         """Change the shortcuts while running (settings applied without restart)."""

@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="answer for real (recognition, reasoning, speech) instead of a chime; real time only")
     sub.add_parser("demo", help="a headless session on the bundled sample, printed as it goes")
     sub.add_parser("devices", help="list microphones, speakers and cameras")
+    dl = sub.add_parser("download", help="fetch an optional recognition model or voice (see --list)")
+    dl.add_argument("name", nargs="?", help="what to fetch, e.g. base.en or en_US-amy-medium")
+    dl.add_argument("--list", action="store_true", help="list what can be downloaded")
     echo = sub.add_parser("echo-check", help="play a short sound, measure the echo, store and print the mode")
     echo.add_argument("--json", action="store_true", help="print the result as JSON")
     sub.add_parser("self-test", help="load every model, run a short session, report; exit 0 or 1")
@@ -185,6 +188,31 @@ def _cmd_devices() -> int:
     return 0
 
 
+def _cmd_download(args: argparse.Namespace) -> int:
+    from app.downloads import CATALOGUE, DownloadError, download, find
+    from app.paths import data_dir
+
+    if args.list or not args.name:
+        for d in CATALOGUE:
+            print(f"  {d.key:20} {d.size_mb:4} MB  {d.title}")
+        return 0 if args.list else 2
+    try:
+        item = find(args.name)
+    except KeyError as exc:
+        print(f"tandem download: {exc.args[0]}", file=sys.stderr)
+        return 2
+    show = _progress(f"download {item.key}")
+    try:
+        folder = download(item, data_dir() / "models", lambda done, total: show(done // 1_000_000,
+                                                                                 max(1, total // 1_000_000)))
+    except DownloadError as exc:
+        print(f"\ntandem download: {exc}", file=sys.stderr)
+        return 1
+    key = "speech.asr_model" if item.kind == "asr" else "speech.voice"
+    print(f"Downloaded to {folder}. To use it, set {key}: {item.setting(folder)}")
+    return 0
+
+
 def _cmd_echo_check(args: argparse.Namespace, settings: Settings) -> int:
     from app.speech.duplex import duplex_setup
     from app.speech.echo_store import default_store, measure
@@ -261,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_demo(settings)
     if command == "devices":
         return _cmd_devices()
+    if command == "download":
+        return _cmd_download(args)
     if command == "echo-check":
         return _cmd_echo_check(args, settings)
     if command == "chat":

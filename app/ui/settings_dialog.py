@@ -37,8 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import ConfigError, Settings, load_settings, save_settings
+from app.downloads import Download
 from app.history import ConversationHistory, history_path
 from app.speech.echo_store import StoredEchoCheck
+from app.ui.download_dialog import DownloadDialog
 from app.ui.echo_check_runner import EchoCheckRunner, describe, stored_for
 from app.ui.hotkeys import parse_hotkey
 from app.ui.mic_test import MicLevelTest
@@ -183,8 +185,12 @@ class SettingsDialog(QDialog):
         self.echo_cancel_check.setChecked(settings.speech.echo_cancellation)
         self.noise_check = QCheckBox("Noise suppression (costs recognition words while you talk over Tandem)", speech)
         self.noise_check.setChecked(settings.speech.noise_suppression)
+        self.get_models_button = QPushButton("Get more voices and recognition models...", speech)
+        self.get_models_button.clicked.connect(self.open_downloads)
+        self.download_dialog: DownloadDialog | None = None
         sform.addRow("Voice", self.voice_edit)
         sform.addRow("Recognition model", self.asr_edit)
+        sform.addRow("", self.get_models_button)
         sform.addRow("", self.echo_cancel_check)
         sform.addRow("", self.noise_check)
         self._tab("Speech and model", speech)
@@ -330,6 +336,17 @@ class SettingsDialog(QDialog):
         reasoning["http"]["fallback_to_embedded"] = self.fallback_check.isChecked()
         reasoning["embedded"]["model_path"] = self.embedded_edit.text().strip() or None
         return data
+
+    def open_downloads(self) -> DownloadDialog:
+        """The optional downloads; a finished one fills in the voice or recognition model field."""
+        if self.download_dialog is None:
+            self.download_dialog = DownloadDialog(self)
+            self.download_dialog.downloaded.connect(self._use_download)
+        self.download_dialog.show()
+        return self.download_dialog
+
+    def _use_download(self, item: Download, value: str) -> None:
+        (self.asr_edit if item.kind == "asr" else self.voice_edit).setText(value)
 
     def confirm(self, question: str) -> bool:
         """Ask before something that cannot be undone."""

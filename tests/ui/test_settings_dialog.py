@@ -237,3 +237,28 @@ def test_transcript_retention_round_trips_and_the_transcript_can_be_deleted(qtbo
     assert kept.recent() == [] and "deleted" in dlg.privacy_note.text()
     assert dlg.save() is not None
     assert load_settings(tmp_path / "config.yaml").privacy.transcript_retention_days == 0
+
+
+def test_downloads_show_progress_and_fill_in_the_model(qtbot, tmp_path, monkeypatch):
+    import shutil
+
+    from app.downloads import CATALOGUE
+    from app.speech.models import whisper_model_path
+    from tests.unit.test_downloads import Hub
+
+    shutil.copytree(whisper_model_path(), tmp_path / "hub" / "Systran" / "faster-whisper-base.en")
+    hub = Hub(tmp_path / "hub")
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    monkeypatch.setenv("TANDEM_DATA_DIR", str(tmp_path / "data"))
+    try:
+        dlg = make(qtbot, tmp_path)
+        downloads = dlg.open_downloads()
+        downloads.items.setCurrentRow([d.key for d in CATALOGUE].index("base.en"))
+        assert downloads.start() and downloads.running and not downloads.download_button.isEnabled()
+        qtbot.waitUntil(lambda: downloads.download_button.isEnabled(), timeout=30000)
+        assert downloads.progress.value() == 100 and "ready" in downloads.status.text()
+        assert dlg.asr_edit.text() == str(tmp_path / "data" / "models" / "asr" / "base.en")
+        assert "downloaded" in downloads.items.item(downloads.items.currentRow()).text()
+        downloads.close()
+    finally:
+        hub.stop()

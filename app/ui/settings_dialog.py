@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.capture.probe import grab_frame, play_chime
 from app.config import ConfigError, Settings, load_settings, save_settings
 from app.downloads import Download
 from app.history import ConversationHistory, history_path
@@ -45,6 +46,7 @@ from app.ui.echo_check_runner import EchoCheckRunner, describe, stored_for
 from app.ui.hotkeys import parse_hotkey
 from app.ui.mic_test import MicLevelTest
 from app.ui.states import level_percent
+from app.ui.widgets.camera import bgr_to_qimage
 
 THEMES = ("system", "light", "dark")
 EXTRA_HOTKEYS = {"push_to_talk_hotkey": "Push-to-talk (hold)", "mute_camera_hotkey": "Camera on/off"}
@@ -118,6 +120,9 @@ class SettingsDialog(QDialog):
         form.addRow("Microphone", self.input_combo)
         form.addRow("", mic_row)
         form.addRow("Speaker", self.output_combo)
+        self.speaker_button = QPushButton("Play a test chime", devices)
+        self.speaker_button.clicked.connect(self._test_speaker)
+        form.addRow("", self.speaker_button)
         echo_row = QHBoxLayout()
         self.echo_button = QPushButton("Run echo check", devices)
         self.echo_button.setToolTip("Plays a 4-second sound on the speaker and measures how much of it the "
@@ -137,6 +142,14 @@ class SettingsDialog(QDialog):
         form.addRow("", self.echo_label)
         form.addRow("", self.camera_enabled)
         form.addRow("Camera", self.camera_combo)
+        camera_row = QHBoxLayout()
+        self.camera_button = QPushButton("Show a picture", devices)
+        self.camera_button.clicked.connect(self._test_camera)
+        self.camera_thumb = QLabel(devices)
+        self.camera_thumb.setObjectName("cameraTest")
+        camera_row.addWidget(self.camera_button)
+        camera_row.addWidget(self.camera_thumb, 1)
+        form.addRow("", camera_row)
         form.addRow(self.device_note)
         self._tab("Devices", devices)
 
@@ -436,6 +449,27 @@ class SettingsDialog(QDialog):
     def _test_failed(self, message: str) -> None:
         self.device_note.setText(message)
         self.device_note.show()
+
+    def _test_speaker(self) -> None:
+        name = self.output_combo.currentText().strip() or "default"
+        try:
+            play_chime(name)
+        except Exception as exc:  # noqa: BLE001 - any device error becomes a message in the dialog
+            self._test_failed(f"Cannot play on speaker {name!r}: {exc}")
+            return
+        self.device_note.hide()
+
+    def _test_camera(self) -> None:
+        """One frame from the chosen camera as a thumbnail (it does not stay on)."""
+        name = self.camera_combo.currentText().strip() or "default"
+        try:
+            frame = grab_frame(name, width=160)
+        except Exception as exc:  # noqa: BLE001 - OpenCV and device errors become a message
+            self.camera_thumb.clear()
+            self._test_failed(f"Cannot show camera {name!r}: {exc}")
+            return
+        self.device_note.hide()
+        self.camera_thumb.setPixmap(QPixmap.fromImage(bgr_to_qimage(frame)))
 
     def _devices(self) -> tuple[str, str]:
         inp, out = self.input_combo.currentText().strip(), self.output_combo.currentText().strip()

@@ -262,3 +262,38 @@ def test_downloads_show_progress_and_fill_in_the_model(qtbot, tmp_path, monkeypa
         downloads.close()
     finally:
         hub.stop()
+
+
+@pytest.mark.audio
+def test_speaker_test_plays_a_chime_the_default_mic_hears(qtbot, tmp_path, pulse):
+    import numpy as np
+    import sounddevice as sd
+
+    dlg = make(qtbot, tmp_path)
+    dlg.output_combo.setCurrentText("default")
+    blocks: list[np.ndarray] = []
+    with sd.InputStream(samplerate=16000, channels=1, dtype="float32",  # vmic hears vspeaker
+                        callback=lambda data, *_: blocks.append(data[:, 0].copy())):
+        qtbot.wait(200)
+        dlg.speaker_button.click()
+        qtbot.wait(1200)
+    level = float(np.abs(np.concatenate(blocks)).max())
+    assert level > 0.05 and not dlg.device_note.isVisible()
+    dlg.output_combo.setCurrentText("No Such Speaker 123")
+    dlg.speaker_button.click()
+    assert "No Such Speaker 123" in dlg.device_note.text()
+
+
+def test_camera_test_shows_one_picture_or_says_why_not(qtbot, tmp_path):
+    from tests.ui.test_camera_thread import make_video
+
+    video = tmp_path / "cam.avi"
+    make_video(video, frames=5)
+    dlg = make(qtbot, tmp_path)
+    dlg.camera_combo.setCurrentText(str(video))
+    dlg.camera_button.click()
+    pix = dlg.camera_thumb.pixmap()
+    assert pix is not None and not pix.isNull() and pix.width() == 160
+    dlg.camera_combo.setCurrentText(str(tmp_path / "missing.avi"))
+    dlg.camera_button.click()
+    assert "gave no picture" in dlg.device_note.text() and dlg.camera_thumb.pixmap().isNull()

@@ -70,13 +70,15 @@ def bench_scheduler(settings: Settings) -> dict[str, Any]:
 
 
 def bench_interaction(settings: Settings, seconds: float = 60.0) -> dict[str, Any]:
-    """The interaction model on one thread: per-tick time of the model alone and of the whole policy step
-    (mel features, silero VAD, model, floor rules), over a synthetic conversation with the assistant talking.
+    """The interaction model on one thread: per-tick time of the model alone, of the whole policy step
+    (mel features, silero VAD, model, floor rules) and of the echo canceller the live loop runs first
+    (linear filter, AEC3, delay tracking), over a synthetic conversation with the assistant talking.
     """
     from app.core.frames import Snapshot
     from app.interaction.model import InteractionModel
     from app.interaction.model_policy import ModelPolicy
     from app.interaction.policies import knobs_from
+    from app.speech.aec import DelayTracker, EchoCanceller
     from app.speech.vad import SileroVad
 
     model = InteractionModel(threads=1)
@@ -84,7 +86,8 @@ def bench_interaction(settings: Settings, seconds: float = 60.0) -> dict[str, An
     mic = synthetic_conversation(seconds)
     far = synthetic_conversation(seconds, seed=1)
     tick = 3200
-    step_ms, model_ms = [], []
+    step_ms, model_ms, echo_ms = [], [], []
+    canceller = EchoCanceller(delay_ms=60.0, tracker=DelayTracker())
     original = model.step
 
     def timed_step(feats: Any) -> Any:
@@ -98,13 +101,18 @@ def bench_interaction(settings: Settings, seconds: float = 60.0) -> dict[str, An
         snap = Snapshot(t_ns=(k + 1) * 200_000_000, start_ns=k * 200_000_000, mic=mic[k * tick:(k + 1) * tick],
                         self_audio=far[k * tick:(k + 1) * tick] * (k % 20 < 10))
         t = time.perf_counter_ns()
+        canceller.process(snap.mic, snap.self_audio)
+        echo_ms.append((time.perf_counter_ns() - t) / 1e6)
+        t = time.perf_counter_ns()
         policy.step(snap, assistant_speaking=k % 20 < 10)
         step_ms.append((time.perf_counter_ns() - t) / 1e6)
     return {"ticks": len(step_ms), "model_file": model.path.name, "model_bytes": model.path.stat().st_size,
             "model_ms_p50": round(float(np.percentile(model_ms, 50)), 3),
             "model_ms_p99": round(float(np.percentile(model_ms, 99)), 3),
             "policy_step_ms_p50": round(float(np.percentile(step_ms, 50)), 3),
-            "policy_step_ms_p99": round(float(np.percentile(step_ms, 99)), 3)}
+            "policy_step_ms_p99": round(float(np.percentile(step_ms, 99)), 3),
+            "echo_cancel_ms_p50": round(float(np.percentile(echo_ms, 50)), 3),
+            "echo_cancel_ms_p99": round(float(np.percentile(echo_ms, 99)), 3)}
 
 
 def default_recordings() -> Path | None:

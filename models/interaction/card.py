@@ -49,7 +49,8 @@ def card(data: Path, out: Path) -> str:
         "- Recurrent state: a [2, 1, 224] tensor passed in and out of every call.",
         "- Heads: user state (silent, speaking, pausing, end of turn, backchannel, other/background),",
         "  floor action (listen, backchannel, take turn, continue, yield, interject), cue due.",
-        "- `app/interaction/floor_policy.py` turns the probabilities into actions with the user's knobs.", "",
+        "- `app/interaction/floor_policy.py` turns the probabilities into actions with the user's knobs; it",
+        "  also reads the newest partial transcript and holds a take while the words end mid-phrase.", "",
         "## Architecture", "",
         "Encoder-free early fusion: each 40 ms patch of mel frames goes through one linear layer (64 dims",
         "for the mic, 24 for the assistant's output), the scalars through another (48), then LayerNorm, a",
@@ -78,9 +79,10 @@ def card(data: Path, out: Path) -> str:
     lines += _per_tick("dev", m.get("dev"))
     lines += _per_tick("test", m.get("test"))
     lines += ["", "## Full-Duplex-Bench metrics on the generated test split", "",
-              "Each item is run through the whole system (features, model, floor policy, recognition of",
-              "each user turn, cue clock, piper speech) by `tandem eval fdb`; the baseline is silero VAD",
-              "with a 0.8 s silence timeout that stops on any detected speech.", ""]
+              "Each item is run through the whole system (features, model, floor policy, partial transcripts",
+              "at their measured decode time, recognition of each user turn, cue clock, piper speech) by",
+              "`tandem eval fdb`; the baseline is silero VAD with a 0.8 s silence timeout that stops on any",
+              "detected speech.", ""]
     lines += _report(data / "eval-test" / "report.md")
     lines += ["", "## On the real recordings", "",
               "The development recordings (LJ Speech clips, accented and fast speech, and asr-reference.wav",
@@ -89,10 +91,13 @@ def card(data: Path, out: Path) -> str:
     lines += _report(data / "eval-recordings" / "report.md")
     lines += ["", "## Limits", "",
               "- Trained only on synthetic speech; real voices, rooms and microphones differ.",
-              "- It reads no words: fillers and unfinished sentences are recognised from sound alone.",
+              "- The model reads no words; the floor policy reads the recognizer's partial transcripts, which",
+              "  on two CPU cores arrive about 0.3 s behind the audio, so a pause right after the last word",
+              "  can be taken before its words are in (the default waits one tick for them).",
               "- Camera events are learnt from generated feature traces, not from pixels.",
-              "- Not yet met on the test split: pause handling (it takes the turn in some held pauses,",
-              "  especially on voices it never heard), stop latency on interruptions (it waits a tick or two",
+              "- Not yet met on the test split: pause handling (it takes the turn in some held pauses: the",
+              "  recognizer drops fillers like \"uh\" and mishears unfamiliar voices, and partials arrive",
+              "  late), stop latency on interruptions (it waits a tick or two",
               "  to tell an interruption from a backchannel), and cue timing where the recognizer mishears",
               "  the request.", ""]
     return "\n".join(lines)

@@ -164,3 +164,13 @@ def test_headless_run_transcribes_the_user_channel_with_word_times(tmp_path):
     assert starts == sorted(starts) and all(w["end"] >= w["start"] for w in words)
     timer = next(w for w in words if "timer" in w["word"].lower())
     assert 6.0 < timer["start"] < 11.0  # the second sentence starts after the 2 s pause at ~4.3 s
+
+
+def test_interaction_bench_times_the_model_the_policy_and_the_echo_canceller():
+    from app.bench import bench_interaction
+    from app.config import Settings
+
+    r = bench_interaction(Settings(), seconds=10.0)
+    assert r["ticks"] == 50
+    for key in ("model_ms", "policy_step_ms", "echo_cancel_ms"):
+        assert 0 < r[f"{key}_p50"] <= r[f"{key}_p99"]

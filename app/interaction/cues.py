@@ -12,7 +12,7 @@ OVERDUE_S = 0.4
 """A cue the model has not spoken this long after its time is spoken anyway: a request is never lost."""
 
 
-CUE_WORDS = ("tell me", "let me know", "say", "remind", "nudge", "ping", "alert", "warn", "call out", "shout")
+CUE_WORDS = ("tell me", "let me know", "say", "remind", "nudge", "ping", "alert", "warn", "call out", "shout", "count")
 ACKNOWLEDGE = "Okay, I will tell you."
 _NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 

@@ -103,6 +103,8 @@ def test_reset_drops_everything():
     ("set a timer for five minutes", None),  # a timer, not a spoken cue
     ("tell me a joke", None),  # a cue word but no duration
     ("tell me in two hours", None),  # more than an hour is not a cue
+    ("Count five seconds and lentil me.", 5.0),  # "count N seconds" asks even when "tell me" is misheard
+    ("count the apples", None),
 ])
 def test_cue_seconds(text, seconds):
     got = cue_seconds(text)

@@ -144,6 +144,7 @@ class DialogueLoop:
         self.cues = cues  # requested times go here, for the interaction model to speak on time
         self.turn_text = turn_text  # the newest partial goes here, for the floor policy to hear unfinished words
         self._was_speaking = False
+        self._carry = ""  # words of a turn taken back because they ended mid-phrase
         self._backchannel = backchannel
         self._on_frame = on_frame or (lambda f: None)
         self._monotonic = monotonic
@@ -172,6 +173,12 @@ class DialogueLoop:
                     self.turn_text.update(str(result.text), covers)
                 continue
             text = str(result.text).strip()
+            if text and self.turn_text is not None and self.turn_text.retract(text, snap.t_ns):
+                # The turn was taken before the last words were in, and they end mid-phrase: the user
+                # is not done. Nothing goes to reasoning; the words wait for the rest of the sentence.
+                self._carry = f"{self._carry} {text}".strip()
+                continue
+            text, self._carry = f"{self._carry} {text}".strip(), ""
             if text:
                 self.user_turns.append(text)
                 if not self._cue_request(text, result):

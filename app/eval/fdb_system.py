@@ -210,6 +210,7 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
     recorder = TurnRecorder()
     hooks: list[Callable[[Snapshot, Decision], None]] = [recorder.hook]
     policy: Any
+    turn_text: TurnText | None = None
     if policy_name == "model":
         turn_text = TurnText()
         policy = ModelPolicy(InteractionModel(model_path), SileroVad(), knobs=knobs, tick_s=tick_ms / 1000, cues=cues,
@@ -220,17 +221,28 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
     turns: list[dict[str, Any]] = []
     compute: list[float] = []
     n_reply = [0]
+    carry = [""]  # words of a turn taken back, said again with the rest of the sentence
 
     def take_turn(t_ns: int) -> tuple[np.ndarray, str]:
         wall = time.perf_counter()
         audio = recorder.audio()
         text, last_end = speech.transcribe(audio) if audio.size else ("", None)
+        opener = OPENERS[n_reply[0] % len(OPENERS)]
+        if turn_text is not None and turn_text.retract(text, t_ns):
+            # As live: the final transcript ends mid-phrase, so the opener stops when it arrives and the
+            # words wait for the rest of the sentence.
+            carry[0] = f"{carry[0]} {text}".strip()
+            spent = time.perf_counter() - wall
+            compute.append(spent)
+            turns.append({"t": round((t_ns - t0) / NS_PER_S, 3), "heard": text, "cue_s": None,
+                          "compute_s": round(spent, 3), "taken_back": True})
+            return speech.clip(opener)[: int(spent * APP_RATE)], opener
+        text, carry[0] = f"{carry[0]} {text}".strip(), ""
         seconds = None
         if recorder.start_ns is not None and cue_seconds(text) is not None:
             spoken = speech.speech_end_s(audio) or last_end or audio.size / APP_RATE
             seconds = cues.request(text, recorder.start_ns + int(spoken * NS_PER_S))
         body = ACKNOWLEDGE if seconds is not None else REPLIES[n_reply[0] % len(REPLIES)]
-        opener = OPENERS[n_reply[0] % len(OPENERS)]
         n_reply[0] += 1
         first, rest = speech.clip(opener), speech.clip(body)
         spent = time.perf_counter() - wall

@@ -185,6 +185,12 @@ class FloorPolicy:
         """Start a new conversation."""
         self.state.reset()
 
+    def reopen(self) -> None:
+        """A take was taken back (its words ended mid-phrase): the user's turn is open again, held."""
+        self.state.in_user_turn = True
+        self.state.hold_s = 0.0
+        self.state.eot_ticks = 0
+
     def step(self, probs: Probs, assistant_speaking: bool, unfinished: bool = False,
              words_pending: bool = False) -> tuple[Action, UserState]:
         """Decide the floor action for this tick; returns (action, reported user state).

@@ -85,12 +85,15 @@ class ModelPolicy:
         probs = self.model.step(feats)
         words = self.turn_text
         st = self.state
+        if words is not None and words.reopen:
+            words.reopen = False
+            self.floor.reopen()
         if words is None:
             action, user = self.floor.step(probs, assistant_speaking)
         else:
             action, user = self.floor.step(probs, assistant_speaking, words.unfinished, words.behind(st.user_spoke_ns))
             if action is Action.TAKE_TURN:
-                words.reset()
+                words.take(st.user_spoke_ns)
         if user is UserState.SPEAKING:
             st.user_spoke_ns = snap.t_ns
         st.probs, st.reason, st.due = probs, "", None

@@ -47,6 +47,8 @@ class TurnText:
 
     text: str = ""
     covers_ns: int = 0
+    blind_take: bool = False  # the last take came before the user's last words were transcribed
+    reopen: bool = False  # a blind take was taken back: the policy reopens the user's turn, holding
 
     def update(self, text: str, covers_ns: int) -> None:
         """A newer hypothesis of everything said in this turn, up to `covers_ns`."""
@@ -54,9 +56,27 @@ class TurnText:
         self.covers_ns = covers_ns
 
     def reset(self) -> None:
-        """The turn is over (taken or abandoned)."""
+        """The turn is over (taken or abandoned); ``blind_take`` stays for the final transcript to check."""
         self.text = ""
         self.covers_ns = 0
+
+    def take(self, speech_end_ns: int) -> None:
+        """The policy took the turn: remember whether it did so before the last words were in, then reset."""
+        self.blind_take = self.behind(speech_end_ns)
+        self.reset()
+
+    def retract(self, final_text: str, now_ns: int) -> bool:
+        """Take back a blind take whose final transcript ends mid-phrase (asks once per take).
+
+        When it does, the words become the turn's text again and ``reopen`` asks the policy to hold the
+        turn open for the rest of the sentence (up to its hold limit, as for any unfinished words).
+        """
+        blind, self.blind_take = self.blind_take, False
+        if not (blind and sounds_unfinished(final_text)):
+            return False
+        self.update(final_text, now_ns)
+        self.reopen = True
+        return True
 
     def behind(self, speech_end_ns: int) -> bool:
         """Whether the user spoke after the audio this transcript covers (its last words are not in yet)."""

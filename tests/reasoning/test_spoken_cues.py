@@ -95,3 +95,50 @@ def test_partials_of_the_open_turn_reach_the_floor_policy_and_the_take_clears_th
     finally:
         writer.close()
         recognizer.close()
+
+
+@pytest.mark.slow
+def test_a_blind_take_of_unfinished_words_is_taken_back_and_joined_with_the_rest(
+        espeak: Any, embedded_settings: dict[str, Any], make_worker: Any) -> None:
+    from app.interaction.turn_text import TurnText
+
+    worker = make_worker(embedded_settings)
+    writer = SpeechWriter(PiperTts(noise_scale=0.0, noise_w_scale=0.0), PlaybackQueue())
+    recognizer = AsrWorker()
+    turn = TurnText()
+    loop = DialogueLoop(recognizer, worker, writer, turn_text=turn)
+    silence = np.zeros(3200, np.float32)
+
+    def say(text: str, start: int) -> int:
+        voice = espeak(text)
+        n = -(-voice.size // 3200)
+        rows = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
+        for i in range(n):
+            loop.on_tick(*tick(start + i, rows[i], Action.LISTEN, UserState.SPEAKING))
+        return start + n
+
+    def take_and_wait(i: int, until: Any) -> int:
+        loop.on_tick(*tick(i, silence, Action.TAKE_TURN, UserState.END_OF_TURN))
+        deadline = time.monotonic() + 30
+        while not until():
+            assert time.monotonic() < deadline, (loop.user_turns, turn)
+            i += 1
+            loop.on_tick(*tick(i, silence, Action.LISTEN, UserState.SILENT))
+            time.sleep(0.05)
+        return i + 1
+
+    try:
+        assert recognizer.wait_ready(60)
+        i = say("set the thermostat in the", 0)
+        turn.blind_take = True  # as the policy marks a take made before the last words were in
+        i = take_and_wait(i, lambda: turn.reopen)
+        assert loop.user_turns == [] and not worker.tasks.snapshot()  # nothing went to reasoning
+        first = turn.text  # the taken-back words, held as the turn's text
+        assert first and turn.unfinished
+        i = say("hallway to twenty degrees", i)
+        take_and_wait(i, lambda: loop.user_turns)
+        joined = loop.user_turns[0]
+        assert joined.startswith(first) and len(joined.split()) > len(first.split())  # one request, both parts
+    finally:
+        writer.close()
+        recognizer.close()

@@ -341,3 +341,15 @@ def test_the_take_waits_briefly_for_the_last_words_then_goes_ahead():
                (probs("silent", "listen"), False, False, False)]
     out = "".join(CODE[policy.step(pr, t, u, w)[0]] for pr, t, u, w in speech + arrived)
     assert out == "L" * 5 + "L" + "T"  # the words came in and sound finished: take at once
+
+
+def test_a_reopened_turn_is_held_for_the_rest_of_the_sentence_then_answered():
+    policy = FloorPolicy()
+    assert run_words(policy, words(5, "speaking", "listen", False) + words(1, "end_of_turn", "take_turn", False)) \
+        == "L" * 5 + "T"
+    policy.reopen()  # the take was taken back: its words ended mid-phrase
+    out = run_words(policy, words(20, "silent", "listen", True))
+    assert out.index("T") * 0.2 == pytest.approx(hold_limit_s(policy.knobs))
+    policy.reopen()
+    assert run_words(policy, words(2, "speaking", "listen", False) + words(1, "end_of_turn", "take_turn", False)) \
+        == "LLT"  # the user went on; their new end of turn is taken as usual

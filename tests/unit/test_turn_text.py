@@ -42,3 +42,23 @@ def test_turn_text_follows_the_newest_hypothesis_and_resets():
     turn.update("and", covers_ns=3_200_000_000)
     turn.reset()
     assert turn.text == "" and not turn.unfinished and turn.covers_ns == 0
+
+
+def test_a_blind_take_whose_words_end_mid_phrase_is_taken_back_once():
+    turn = TurnText()
+    turn.update("what wine would go", covers_ns=2_000_000_000)
+    turn.take(speech_end_ns=2_600_000_000)  # the user spoke on after the newest partial
+    assert turn.blind_take and turn.text == ""
+    assert turn.retract("What wine would go nicely with", now_ns=3_000_000_000)
+    assert turn.reopen and turn.unfinished and not turn.blind_take
+    assert not turn.retract("What wine would go nicely with", now_ns=3_200_000_000)  # asked once
+
+
+def test_a_take_with_all_words_in_or_finished_words_stands():
+    turn = TurnText()
+    turn.update("what wine would go nicely with", covers_ns=3_000_000_000)
+    turn.take(speech_end_ns=2_800_000_000)
+    assert not turn.blind_take and not turn.retract("What wine would go nicely with", now_ns=3_200_000_000)
+    turn.take(speech_end_ns=3_400_000_000)
+    assert turn.blind_take and not turn.retract("What wine goes with fish?", now_ns=3_600_000_000)
+    assert not turn.reopen

@@ -4,6 +4,8 @@ Acoustics alone cannot tell "what wine would go nicely with," + a pause from a f
 voice simply stops. The words can. The recognizer's partial hypotheses arrive a tick or two behind the
 audio; the floor policy reads the newest one and, when it ends mid-phrase (on a conjunction, a
 preposition, an article, a filler or a comma), holds the turn for the user instead of taking it.
+When the turn was taken before the last words were in and the final transcript then ends mid-phrase,
+the take is taken back: the turn reopens, held, and the words wait for the rest of the sentence.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ def device_play_and_record(
         played = np.concatenate([np.asarray(signal, np.float32).reshape(-1), np.zeros(int(tail_s * rate), np.float32)])
         recorded = sd.playrec(played[:, None], samplerate=rate, channels=1, dtype="float32", device=devices,
                               blocking=True)
-        return np.asarray(recorded, np.float32)[:, 0].copy()
+        # PortAudio leaves frames it never delivered (an underrun at the end) as they were allocated.
+        return np.nan_to_num(np.asarray(recorded, np.float32)[:, 0], nan=0.0, posinf=0.0, neginf=0.0)
 
     return play_and_record

@@ -65,80 +65,70 @@ def test_a_timed_request_goes_on_the_cue_clock_not_to_reasoning(
         recognizer.close()
 
 
-@pytest.mark.slow
-def test_partials_of_the_open_turn_reach_the_floor_policy_and_the_take_clears_them(
-        espeak: Any, embedded_settings: dict[str, Any], make_worker: Any) -> None:
+@pytest.fixture
+def heard_turn(embedded_settings: dict[str, Any], make_worker: Any) -> Any:
+    """A dialogue loop with the real recognizer and a TurnText, as the floor policy shares it."""
     from app.interaction.turn_text import TurnText
 
-    worker = make_worker(embedded_settings)
     writer = SpeechWriter(PiperTts(noise_scale=0.0, noise_w_scale=0.0), PlaybackQueue())
     recognizer = AsrWorker()
     turn = TurnText()
-    loop = DialogueLoop(recognizer, worker, writer, turn_text=turn)
-    voice = espeak("set the thermostat in the")
+    loop = DialogueLoop(recognizer, make_worker(embedded_settings), writer, turn_text=turn)
+    assert recognizer.wait_ready(60)
+    yield loop, turn
+    writer.close()
+    recognizer.close()
+
+
+SILENCE = np.zeros(3200, np.float32)
+
+
+def speak(loop: DialogueLoop, voice: np.ndarray, start: int) -> int:
+    """Feed an utterance as speaking micro-turns from tick ``start``; returns the next tick."""
     n = -(-voice.size // 3200)
-    audio = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
-    silence = np.zeros(3200, np.float32)
-    try:
-        assert recognizer.wait_ready(60)
-        for i in range(n):
-            loop.on_tick(*tick(i, audio[i], Action.LISTEN, UserState.SPEAKING))
-        deadline = time.monotonic() + 30
-        i = n
-        while len(turn.text.split()) < 4 or not turn.unfinished:  # the last words arrive after the stop
-            assert time.monotonic() < deadline, f"no unfinished partial reached the policy: {turn.text!r}"
-            loop.on_tick(*tick(i, silence, Action.LISTEN, UserState.PAUSING))
-            i += 1
-            time.sleep(0.05)
-        loop.on_tick(*tick(i, silence, Action.TAKE_TURN, UserState.END_OF_TURN))
-        assert turn.text == ""
-    finally:
-        writer.close()
-        recognizer.close()
+    rows = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
+    for i in range(n):
+        loop.on_tick(*tick(start + i, rows[i], Action.LISTEN, UserState.SPEAKING))
+    return start + n
+
+
+@pytest.mark.slow
+def test_partials_of_the_open_turn_reach_the_floor_policy_and_the_take_clears_them(
+        espeak: Any, heard_turn: Any) -> None:
+    loop, turn = heard_turn
+    i = speak(loop, espeak("set the thermostat in the"), 0)
+    deadline = time.monotonic() + 30
+    while len(turn.text.split()) < 4 or not turn.unfinished:  # the last words arrive after the stop
+        assert time.monotonic() < deadline, f"no unfinished partial reached the policy: {turn.text!r}"
+        loop.on_tick(*tick(i, SILENCE, Action.LISTEN, UserState.PAUSING))
+        i += 1
+        time.sleep(0.05)
+    loop.on_tick(*tick(i, SILENCE, Action.TAKE_TURN, UserState.END_OF_TURN))
+    assert turn.text == ""
 
 
 @pytest.mark.slow
 def test_a_blind_take_of_unfinished_words_is_taken_back_and_joined_with_the_rest(
-        espeak: Any, embedded_settings: dict[str, Any], make_worker: Any) -> None:
-    from app.interaction.turn_text import TurnText
-
-    worker = make_worker(embedded_settings)
-    writer = SpeechWriter(PiperTts(noise_scale=0.0, noise_w_scale=0.0), PlaybackQueue())
-    recognizer = AsrWorker()
-    turn = TurnText()
-    loop = DialogueLoop(recognizer, worker, writer, turn_text=turn)
-    silence = np.zeros(3200, np.float32)
-
-    def say(text: str, start: int) -> int:
-        voice = espeak(text)
-        n = -(-voice.size // 3200)
-        rows = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
-        for i in range(n):
-            loop.on_tick(*tick(start + i, rows[i], Action.LISTEN, UserState.SPEAKING))
-        return start + n
+        espeak: Any, heard_turn: Any) -> None:
+    loop, turn = heard_turn
 
     def take_and_wait(i: int, until: Any) -> int:
-        loop.on_tick(*tick(i, silence, Action.TAKE_TURN, UserState.END_OF_TURN))
+        loop.on_tick(*tick(i, SILENCE, Action.TAKE_TURN, UserState.END_OF_TURN))
         deadline = time.monotonic() + 30
         while not until():
             assert time.monotonic() < deadline, (loop.user_turns, turn)
             i += 1
-            loop.on_tick(*tick(i, silence, Action.LISTEN, UserState.SILENT))
+            loop.on_tick(*tick(i, SILENCE, Action.LISTEN, UserState.SILENT))
             time.sleep(0.05)
         return i + 1
 
-    try:
-        assert recognizer.wait_ready(60)
-        i = say("set the thermostat in the", 0)
-        turn.blind_take = True  # as the policy marks a take made before the last words were in
-        i = take_and_wait(i, lambda: turn.reopen)
-        assert loop.user_turns == [] and not worker.tasks.snapshot()  # nothing went to reasoning
-        first = turn.text  # the taken-back words, held as the turn's text
-        assert first and turn.unfinished
-        i = say("hallway to twenty degrees", i)
-        take_and_wait(i, lambda: loop.user_turns)
-        joined = loop.user_turns[0]
-        assert joined.startswith(first) and len(joined.split()) > len(first.split())  # one request, both parts
-    finally:
-        writer.close()
-        recognizer.close()
+    i = speak(loop, espeak("set the thermostat in the"), 0)
+    turn.blind_take = True  # as the policy marks a take made before the last words were in
+    i = take_and_wait(i, lambda: turn.reopen)
+    assert loop.user_turns == [] and not loop.reasoning.tasks.snapshot()  # nothing went to reasoning
+    first = turn.text  # the taken-back words, held as the turn's text
+    assert first and turn.unfinished
+    i = speak(loop, espeak("hallway to twenty degrees"), i)
+    take_and_wait(i, lambda: loop.user_turns)
+    joined = loop.user_turns[0]
+    assert joined.startswith(first) and len(joined.split()) > len(first.split())  # one request, both parts

@@ -16,6 +16,8 @@ from app.speech.asr import (
     PartialTranscript,
     StreamingTranscriber,
     agreed_prefix,
+    encoder_frames,
+    max_new_tokens,
     transcribe_file,
 )
 from app.speech.audio import APP_RATE, pad, write_wav
@@ -35,6 +37,22 @@ def sentence_audio(tts: Any) -> np.ndarray:
 def test_agreed_prefix_ignores_case_and_punctuation() -> None:
     assert agreed_prefix(["Hello,", "there", "friend"], ["hello", "there,", "fiend"]) == 2
     assert agreed_prefix([], ["a"]) == 0
+
+
+def test_encoder_window_is_the_speech_plus_margin() -> None:
+    feats = np.zeros((1, 80, 3000), np.float32)
+    feats[0, :, :230] = -0.5  # 2.3 s of audio, then faster-whisper's zero padding
+    assert encoder_frames(feats) == 600  # 2.3 s + 3 s margin, up to whole seconds
+    assert encoder_frames(feats[0]) == 600  # unbatched features too
+    feats[0, :, :] = -0.5
+    assert encoder_frames(feats) == 3000  # a full window stays full
+    assert encoder_frames(np.zeros((1, 80, 3000), np.float32)) == 300  # silence: the smallest window
+
+
+def test_decoder_token_budget_grows_with_audio_and_is_capped() -> None:
+    assert max_new_tokens(1.0) < max_new_tokens(4.0) < max_new_tokens(30.0)
+    assert max_new_tokens(4.0) >= 4 * 6  # fast speech needs about 6 tokens a second
+    assert max_new_tokens(600.0) == max_new_tokens(30.0) <= 200
 
 
 def test_unknown_model_name_says_what_to_do() -> None:

@@ -33,7 +33,7 @@ from app.speech.audio import APP_RATE
 from app.speech.backchannel import trim_silence
 from app.speech.playback import PlaybackQueue
 from app.speech.speaker import VirtualSpeaker
-from app.speech.vad import FRAME
+from app.speech.vad import speech_end_s
 
 OPENERS = ("Okay, let me see.", "Right, so, here it is.", "Sure, one moment.")
 REPLIES = (
@@ -67,9 +67,7 @@ class Speech:
 
     def speech_end_s(self, audio: np.ndarray) -> float | None:
         """Where the last speech in ``audio`` ends, by silero VAD (finer than the recognizer's word times)."""
-        self._vad.reset()
-        voiced = np.flatnonzero(self._vad.process(audio) >= 0.5)
-        return None if voiced.size == 0 else (int(voiced[-1]) + 1) * FRAME / APP_RATE
+        return speech_end_s(self._vad, audio)
 
     def partial(self, audio: np.ndarray) -> str:
         """A partial hypothesis of the turn so far, decoded as the live recognizer does (greedy, no times)."""

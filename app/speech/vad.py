@@ -90,3 +90,10 @@ def speech_segments(
         segs.append([start * dt, (len(probs) - silence) * dt])
     total = len(probs) * dt
     return [SpeechSegment(max(0.0, a - pad_s), min(total, b + pad_s)) for a, b in segs if b - a >= min_speech_s]
+
+
+def speech_end_s(vad: SileroVad, audio: np.ndarray, threshold: float = 0.5) -> float | None:
+    """Where the last speech in ``audio`` ends, in seconds (finer than a recognizer's word times), or None."""
+    vad.reset()
+    voiced = np.flatnonzero(vad.process(audio) >= threshold)
+    return None if voiced.size == 0 else (int(voiced[-1]) + 1) * FRAME / APP_RATE

@@ -1,7 +1,8 @@
 """Benchmark items from real recordings used as user turns.
 
 Clips under 8 s become smooth-turn items (the clip, then silence: the assistant should answer at its
-end). Longer clips, monologues with natural pauses, become pause items: their sentences come from the
+end, where silero VAD hears the last speech: the recognizer's last word ends 0.05-0.5 s early on these
+clips). Longer clips, monologues with natural pauses, become pause items: their sentences come from the
 recognizer's punctuation, and a takeover that starts inside a sentence counts against the policy.
 """
 
@@ -38,7 +39,9 @@ def sentences(words: list[dict[str, float | str]]) -> list[tuple[float, float]]:
 def build_recording_items(speech_dir: Path, out: Path, asr_model: str = "tiny.en", threads: int = 2) -> list[Path]:
     """Write the items for every WAV in ``speech_dir`` under ``out``; returns the item folders."""
     from app.speech.asr import transcribe_file
+    from app.speech.vad import SileroVad, speech_end_s
 
+    vad = SileroVad()
     folders = []
     for wav in sorted(speech_dir.glob("*.wav")):
         audio = read_wav_mono(wav, APP_RATE)
@@ -49,6 +52,7 @@ def build_recording_items(speech_dir: Path, out: Path, asr_model: str = "tiny.en
             continue
         first, last = LEAD_S + float(words[0]["start"]), LEAD_S + float(words[-1]["end"])
         if audio.size / APP_RATE < PAUSE_ITEM_MIN_S:
+            last = max(last, LEAD_S + (speech_end_s(vad, audio) or 0.0))
             item = out / "smooth_turn_taking" / wav.stem
             item.mkdir(parents=True, exist_ok=True)
             write_wav(item / "input.wav", padded, APP_RATE)

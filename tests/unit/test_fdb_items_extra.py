@@ -81,3 +81,21 @@ def test_sentences_single_unpunctuated_and_empty():
 def test_sentences_commas_do_not_split():
     words = [w("Well,", 0.0, 0.3), w("yes,", 0.4, 0.6), w("okay.", 0.7, 1.0)]
     assert sentences(words) == [(0.0, 1.0)]
+
+
+@pytest.mark.slow
+def test_recording_turn_ends_where_the_speech_ends(tmp_path, espeak):
+    """A short recording becomes a smooth-turn item whose turn ends at the last speech, not earlier."""
+    from app.synth.recordings import LEAD_S, build_recording_items
+
+    speech = espeak("What is the weather like in Paris today?")
+    # A soft, slowly fading last syllable: the recognizer's last word tends to end before it does.
+    tail = 0.05 * np.sin(np.arange(4000) * 2 * np.pi * 180 / 16000) * np.linspace(1, 0, 4000)
+    audio = np.concatenate([speech, tail.astype(np.float32)])
+    folder = tmp_path / "speech"
+    folder.mkdir()
+    write_wav(folder / "clip.wav", audio, 16000)
+    (item,) = build_recording_items(folder, tmp_path / "items")
+    end = json.loads((item / "turn_taking.json").read_text())[0]["timestamp"][0]
+    assert item.parent.name == "smooth_turn_taking"
+    assert LEAD_S + speech.size / 16000 - 0.15 <= end <= LEAD_S + audio.size / 16000 + 0.05

@@ -56,6 +56,10 @@ class Playback(Protocol):
         """Queue audio to be played after what is queued."""
         ...
 
+    def stop(self, t_ns: int | None = None) -> Any:
+        """Silence what is playing and drop what is queued."""
+        ...
+
 
 class SpeechWriter:
     """Synthesizes text clause by clause on its own thread and queues the audio for playback.
@@ -137,7 +141,8 @@ class DialogueLoop:
     def __init__(self, recognizer: Recognizer, reasoning: Any, speech: SpeechWriter,
                  on_frame: Callable[[Frame], None] | None = None,
                  monotonic: Callable[[], float] = time.monotonic, cues: CueClock | None = None,
-                 backchannel: Callable[[], None] | None = None, turn_text: TurnText | None = None) -> None:
+                 backchannel: Callable[[], None] | None = None, turn_text: TurnText | None = None,
+                 opener: Callable[[], None] | None = None, hush: Callable[[], None] | None = None) -> None:
         self.recognizer = recognizer
         self.reasoning = reasoning
         self.speech = speech
@@ -146,6 +151,8 @@ class DialogueLoop:
         self._was_speaking = False
         self._carry = ""  # words of a turn taken back because they ended mid-phrase
         self._backchannel = backchannel
+        self._opener = opener  # one word the moment the turn is taken ("Okay."), before the reply is ready
+        self._hush = hush  # stops it when the turn turns out to be taken too early
         self._on_frame = on_frame or (lambda f: None)
         self._monotonic = monotonic
         self._previous_mic: np.ndarray | None = None
@@ -177,12 +184,16 @@ class DialogueLoop:
                 # The turn was taken before the last words were in, and they end mid-phrase: the user
                 # is not done. Nothing goes to reasoning; the words wait for the rest of the sentence.
                 self._carry = f"{self._carry} {text}".strip()
+                if self._hush is not None:
+                    self._hush()
                 continue
             text, self._carry = f"{self._carry} {text}".strip(), ""
             if text:
                 self.user_turns.append(text)
                 if not self._cue_request(text, result):
                     self.reasoning.submit(text)
+        if decision.action is Action.TAKE_TURN and self._opener is not None:
+            self._opener()
         if decision.action is Action.INTERJECT and decision.say:
             self.speech.say(decision.say)
         elif decision.action is Action.BACKCHANNEL and self._backchannel is not None:
@@ -254,7 +265,7 @@ def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame]
     """
     from app.reasoning.runtime import build_worker, embedded_backend
     from app.speech.asr import AsrWorker
-    from app.speech.backchannel import BackchannelBank
+    from app.speech.backchannel import OPENERS, BackchannelBank
     from app.speech.tts import PiperTts
 
     sp = settings.speech
@@ -272,8 +283,17 @@ def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame]
     def backchannel() -> None:
         playback.enqueue(bank.clip("mm-hm"), "mm-hm")
 
+    openers = itertools.cycle(OPENERS)
+
+    def opener() -> None:
+        word = next(openers)
+        playback.enqueue(bank.clip(word), word)
+
+    def hush() -> None:
+        playback.stop()
+
     loop = DialogueLoop(recognizer, reasoning, writer, on_frame, cues=cues, backchannel=backchannel,
-                        turn_text=turn_text)
+                        turn_text=turn_text, opener=opener, hush=hush)
 
     def close() -> None:
         writer.close()

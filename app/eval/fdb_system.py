@@ -2,8 +2,8 @@
 turn, the cue clock, and speech synthesis of what the assistant says, on the virtual clock.
 
 What the assistant says is not the point of the benchmark, so replies are fixed sentences in the
-product's voice. Each reply starts with a short opener that plays at once (the interaction tier's own
-words), then the body after the time the recognizer and synthesizer really took on this machine.
+product's voice. Each reply starts, as live, with a one-word opener that plays at once (the interaction tier's own
+word), then the body after the time the recognizer and synthesizer really took on this machine.
 """
 
 from __future__ import annotations
@@ -30,12 +30,14 @@ from app.interaction.model_policy import ModelPolicy
 from app.interaction.scheduler import MicroTurnScheduler
 from app.interaction.turn_text import TurnText
 from app.speech.audio import APP_RATE
-from app.speech.backchannel import trim_silence
+from app.speech.backchannel import OPENERS as OPENER_WORDS
+from app.speech.backchannel import spoken_form, trim_silence
 from app.speech.playback import PlaybackQueue
 from app.speech.speaker import VirtualSpeaker
 from app.speech.vad import speech_end_s
 
-OPENERS = ("Okay, let me see.", "Right, so, here it is.", "Sure, one moment.")
+OPENERS = tuple(spoken_form(w) for w in OPENER_WORDS)
+"""As live: one word at once when the turn is taken, the reply after it."""
 REPLIES = (
     "Here is what I found. The short answer is yes, and I can tell you more about the details if you like.",
     "Let me walk you through it. There are three things to keep in mind, and the first one matters most.",

@@ -13,7 +13,8 @@ OVERDUE_S = 0.4
 
 
 CUE_WORDS = ("tell me", "let me know", "say", "remind", "nudge", "ping", "alert", "warn", "call out", "shout", "count")
-ACKNOWLEDGE = "Okay, I will tell you."
+ACKNOWLEDGE = "I will tell you."
+"""Said after the opener ("Okay.") when a timed request is on the clock."""
 _NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 
 

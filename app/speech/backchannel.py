@@ -12,7 +12,15 @@ from app.speech.audio import APP_RATE, quantize16, read_wav, write_wav
 from app.speech.tts import PiperTts
 
 DEFAULT_PHRASES: tuple[str, ...] = ("mm-hm", "yeah", "okay", "right")
+OPENERS: tuple[str, ...] = ("okay", "right", "sure")
+"""Said the moment the assistant takes the turn, before the reply is ready: one word, so a turn taken
+too early (the user was only pausing) costs them a backchannel, not a sentence."""
 _SPOKEN = {"mm-hm": "Mm hmm."}
+
+
+def spoken_form(phrase: str) -> str:
+    """The text a phrase is synthesized from ("mm-hm" -> "Mm hmm.", "okay" -> "Okay.")."""
+    return _SPOKEN.get(phrase, f"{phrase.capitalize()}.")
 
 
 def trim_silence(audio: np.ndarray, rate: int = APP_RATE) -> np.ndarray:
@@ -29,7 +37,8 @@ class BackchannelBank:
     """Short acknowledgement clips in the assistant's voice, cached in memory and optionally on disk."""
 
     def __init__(
-        self, tts: PiperTts, phrases: tuple[str, ...] = DEFAULT_PHRASES, cache_dir: str | Path | None = None
+        self, tts: PiperTts, phrases: tuple[str, ...] = tuple(dict.fromkeys(DEFAULT_PHRASES + OPENERS)),
+        cache_dir: str | Path | None = None,
     ) -> None:
         self._tts = tts
         self.phrases = phrases
@@ -50,7 +59,7 @@ class BackchannelBank:
         if path is not None and path.is_file():
             audio, _ = read_wav(path)
         else:
-            audio, _ = self._tts.synthesize(_SPOKEN.get(phrase, f"{phrase.capitalize()}."))
+            audio, _ = self._tts.synthesize(spoken_form(phrase))
             audio = quantize16(trim_silence(np.asarray(audio, np.float32)))
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)

@@ -70,11 +70,15 @@ def heard_turn(embedded_settings: dict[str, Any], make_worker: Any) -> Any:
     """A dialogue loop with the real recognizer and a TurnText, as the floor policy shares it."""
     from app.interaction.turn_text import TurnText
 
-    writer = SpeechWriter(PiperTts(noise_scale=0.0, noise_w_scale=0.0), PlaybackQueue())
+    playback = PlaybackQueue()
+    writer = SpeechWriter(PiperTts(noise_scale=0.0, noise_w_scale=0.0), playback)
     recognizer = AsrWorker()
     turn = TurnText()
-    loop = DialogueLoop(recognizer, make_worker(embedded_settings), writer, turn_text=turn)
+    loop = DialogueLoop(recognizer, make_worker(embedded_settings), writer, turn_text=turn,
+                        opener=lambda: playback.enqueue(np.full(16000, 0.1, np.float32), "okay"),
+                        hush=playback.stop)
     assert recognizer.wait_ready(60)
+    loop.playback = playback  # type: ignore[attr-defined]  (the test reads it; nothing renders it)
     yield loop, turn
     writer.close()
     recognizer.close()
@@ -114,6 +118,7 @@ def test_a_blind_take_of_unfinished_words_is_taken_back_and_joined_with_the_rest
 
     def take_and_wait(i: int, until: Any) -> int:
         loop.on_tick(*tick(i, SILENCE, Action.TAKE_TURN, UserState.END_OF_TURN))
+        assert loop.playback.speaking  # the opener word goes out at once
         deadline = time.monotonic() + 30
         while not until():
             assert time.monotonic() < deadline, (loop.user_turns, turn)
@@ -125,6 +130,7 @@ def test_a_blind_take_of_unfinished_words_is_taken_back_and_joined_with_the_rest
     i = speak(loop, espeak("set the thermostat in the"), 0)
     turn.blind_take = True  # as the policy marks a take made before the last words were in
     i = take_and_wait(i, lambda: turn.reopen)
+    assert not loop.playback.speaking  # the opener stops when the take is taken back
     assert loop.user_turns == [] and not loop.reasoning.tasks.snapshot()  # nothing went to reasoning
     first = turn.text  # the taken-back words, held as the turn's text
     assert first and turn.unfinished

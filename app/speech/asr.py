@@ -116,6 +116,22 @@ def agreed_prefix(a: Sequence[str], b: Sequence[str]) -> int:
     return n
 
 
+def drop_repeats(segments: Sequence[Any]) -> list[Any]:
+    """Segments without those that repeat the one before word for word (two words or more).
+
+    On a short encoder window whisper sometimes loops: it transcribes a phrase, then emits the same
+    phrase again as a new segment squeezed into the silence after it (measured: "Please call my sister
+    tomorrow." at 1.74-3.62 s and again at 3.62-4.08 s). People do not repeat a whole phrase that way.
+    """
+    kept: list[Any] = []
+    for seg in segments:
+        words = [_norm(w) for w in seg.text.split()]
+        if kept and len(words) >= 2 and words == [_norm(w) for w in kept[-1].text.split()]:
+            continue
+        kept.append(seg)
+    return kept
+
+
 class StreamingTranscriber:
     """One utterance of streaming ASR with LocalAgreement-2 partials; not thread-safe (see AsrWorker).
 
@@ -184,7 +200,7 @@ class StreamingTranscriber:
             max_new_tokens=max_new_tokens(audio.size / APP_RATE),
             temperature=list(temperatures),
         )
-        return list(segments)
+        return drop_repeats(list(segments))
 
     def partial(self) -> PartialTranscript:
         """Re-transcribe the utterance so far; grow the stable prefix where this and the last hypothesis agree.

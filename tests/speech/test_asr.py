@@ -16,6 +16,7 @@ from app.speech.asr import (
     PartialTranscript,
     StreamingTranscriber,
     agreed_prefix,
+    drop_repeats,
     encoder_frames,
     max_new_tokens,
     transcribe_file,
@@ -53,6 +54,16 @@ def test_decoder_token_budget_grows_with_audio_and_is_capped() -> None:
     assert max_new_tokens(1.0) < max_new_tokens(4.0) < max_new_tokens(30.0)
     assert max_new_tokens(4.0) >= 4 * 6  # fast speech needs about 6 tokens a second
     assert max_new_tokens(600.0) == max_new_tokens(30.0) <= 200
+
+
+def test_a_phrase_repeated_as_the_next_segment_is_dropped() -> None:
+    from types import SimpleNamespace as Seg
+
+    looped = [Seg(text=" Please call my sister tomorrow."), Seg(text=" please call my sister, tomorrow")]
+    assert [s.text for s in drop_repeats(looped)] == [" Please call my sister tomorrow."]
+    spoken = [Seg(text=" No."), Seg(text=" No."), Seg(text=" Call her."), Seg(text=" Then call me."),
+              Seg(text=" Call her.")]
+    assert drop_repeats(spoken) == spoken  # one-word answers and phrases that come back later stay
 
 
 def test_unknown_model_name_says_what_to_do() -> None:

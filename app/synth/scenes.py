@@ -182,11 +182,13 @@ def _interruption(sc: _Scene) -> tuple[str, Any, float | None]:
     stop = tick_ceil(i0 + 0.08)
     sc.tl.yield_from.append(stop)
     first = sc.tl.assistant.pop()  # the answer is cut where the ideal assistant stops
-    # Sometimes the ideal assistant is a few ticks late: the model learns to keep yielding while it still
-    # hears itself talking over the user, instead of concluding that it has decided to go on.
-    cut = stop + TICK_S * int(sc.rng.choice([0, 1, 1, 2, 3]))
+    # Sometimes the ideal assistant is late, by up to 1.6 s: the model learns to keep yielding while it still
+    # hears itself talking over the user (a backchannel is over within a second; an interruption goes on),
+    # instead of concluding that it has decided to go on.
+    late = TICK_S * int(sc.rng.choice([0, 1, 1, 2, 3, 4, 6, 8]))
+    cut = min(stop + late, max(stop, tick_ceil(i1) - TICK_S), first.end)  # never past the user's last words
     sc.assistant.audio[round(cut * APP_RATE):] = 0.0
-    sc.tl.assistant.append(Span(first.start, cut, "reply", cut=True))
+    sc.tl.assistant.append(Span(first.start, cut, "reply", cut=cut < first.end - 1e-6))
     sc.reply(sc.pick(scripts.replies(sc.voices.split)), sc.take_after(i1))
     return "interrupt.json", [{"timestamp": [i0, i1]}], i0
 

@@ -46,3 +46,22 @@ def test_every_category_writes_an_item_with_aligned_features_and_labels(tmp_path
     for overlap in ("user_backchannel", "talking_to_other", "background_speech"):
         assert (items[overlap].path / "clean_input.wav").is_file()
         assert not (np.load(items[overlap].path / "labels.npz")["action"] == 4).any()  # never yield
+
+
+@pytest.mark.slow
+def test_interrupted_assistant_stops_late_at_times_but_never_after_the_user_stops():
+    from app.synth.scenes import Voices, build_session
+    from app.synth.timeline import TICK_S, tick_ceil
+
+    voices = Voices("test")
+    lateness = []
+    for seed in range(8):
+        s = build_session("user_interruption", "test", seed, voices)
+        (i0, i1), = (a["timestamp"] for a in s.annotation[1])
+        stop, reply = s.timeline.yield_from[0], s.timeline.assistant[0]
+        assert reply.start < i0 < stop  # the user broke into the answer
+        assert stop - 1e-6 <= reply.end <= max(stop, tick_ceil(i1) - TICK_S) + 1e-6
+        after = s.timeline.assistant[1].start  # the reply to the interruption
+        assert after > i1 and not s.assistant[round(reply.end * 16000):round(after * 16000)].any()  # cut there
+        lateness.append(round((reply.end - stop) / TICK_S))
+    assert min(lateness) == 0 and max(lateness) >= 4, lateness

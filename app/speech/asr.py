@@ -253,6 +253,8 @@ class AsrWorker:
         self._requests: queue.SimpleQueue[_Request] = queue.SimpleQueue()
         self._results: queue.SimpleQueue[PartialTranscript | FinalTranscript | Exception] = queue.SimpleQueue()
         self._ready = threading.Event()
+        self._outstanding = 0  # requests posted and not yet handled (see wait_idle)
+        self._idle = threading.Condition()
         self._model = model
         self._cpu_threads = cpu_threads
         self._options = options
@@ -261,19 +263,19 @@ class AsrWorker:
 
     def feed(self, chunk: np.ndarray) -> None:
         """Queue 16 kHz audio for the current utterance."""
-        self._requests.put(_Request("audio", np.array(chunk, dtype=np.float32).reshape(-1)))
+        self._post(_Request("audio", np.array(chunk, dtype=np.float32).reshape(-1)))
 
     def request_partial(self) -> None:
         """Ask for a new partial hypothesis (collapsed with any still pending)."""
-        self._requests.put(_Request("partial"))
+        self._post(_Request("partial"))
 
     def request_final(self) -> None:
         """Ask for the final transcript of the current utterance, which then ends."""
-        self._requests.put(_Request("final"))
+        self._post(_Request("final"))
 
     def reset(self) -> None:
         """Drop the current utterance."""
-        self._requests.put(_Request("reset"))
+        self._post(_Request("reset"))
 
     def poll(self) -> list[PartialTranscript | FinalTranscript]:
         """Results ready now (maybe none); a failure inside the worker is raised here."""
@@ -287,13 +289,32 @@ class AsrWorker:
                 raise RuntimeError(f"Speech recognition failed: {item}") from item
             out.append(item)
 
+    def _post(self, req: _Request) -> None:
+        with self._idle:
+            self._outstanding += 1
+        self._requests.put(req)
+
+    def _handled(self, n: int) -> None:
+        with self._idle:
+            self._outstanding -= n
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until every request posted so far is handled and its result is ready to poll.
+
+        For tests and offline runs that want each partial decoded on the audio of its own tick, as on
+        a machine that keeps up, whatever else competes for the CPU. False if ``timeout`` passed first.
+        """
+        with self._idle:
+            return self._idle.wait_for(lambda: self._outstanding <= 0, timeout)
+
     def wait_ready(self, timeout: float | None = None) -> bool:
         """Block until the model is loaded (for start-up and tests, not for the scheduler)."""
         return self._ready.wait(timeout)
 
     def close(self) -> None:
         """Stop the thread after the requests already queued."""
-        self._requests.put(_Request("stop"))
+        self._post(_Request("stop"))
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
@@ -334,6 +355,7 @@ class AsrWorker:
                     self._results.put(st.partial())
                 except Exception as exc:  # noqa: BLE001  (reported to the caller)
                     self._results.put(exc)
+            self._handled(len(batch))
 
 
 def transcribe_file(path: str | Path, model: str | Path | Any | None = None, cpu_threads: int = 2) -> dict[str, Any]:

@@ -88,11 +88,16 @@ SILENCE = np.zeros(3200, np.float32)
 
 
 def speak(loop: DialogueLoop, voice: np.ndarray, start: int) -> int:
-    """Feed an utterance as speaking micro-turns from tick ``start``; returns the next tick."""
+    """Feed an utterance as speaking micro-turns from tick ``start``; returns the next tick.
+
+    Each tick's partial is decoded before the next tick comes, as on a machine that keeps up, so the
+    hypotheses (and the prefix they agree on) are the same however busy the CPU is.
+    """
     n = -(-voice.size // 3200)
     rows = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
     for i in range(n):
         loop.on_tick(*tick(start + i, rows[i], Action.LISTEN, UserState.SPEAKING))
+        assert loop.recognizer.wait_idle(60), "the recognizer did not finish a partial in 60 s"
     return start + n
 
 

@@ -127,6 +127,27 @@ def test_worker_answers_through_poll(whisper: Any, sentence_audio: np.ndarray) -
 
 
 @pytest.mark.slow
+def test_worker_wait_idle_returns_once_every_posted_request_has_its_result(
+        whisper: Any, sentence_audio: np.ndarray) -> None:
+    worker = AsrWorker(whisper)
+    try:
+        assert worker.wait_ready(timeout=30)
+        half = sentence_audio.size // 2
+        for chunk in (sentence_audio[:half], sentence_audio[half:]):
+            worker.feed(chunk)
+            worker.request_partial()
+            assert worker.wait_idle(timeout=30)
+            (result,) = worker.poll()  # each partial was decoded on its own audio, none collapsed
+            assert isinstance(result, PartialTranscript)
+        assert result.audio_s == pytest.approx(sentence_audio.size / APP_RATE)
+        worker.request_final()
+        assert worker.wait_idle(timeout=30)
+        assert [type(r) for r in worker.poll()] == [FinalTranscript]
+    finally:
+        worker.close()
+
+
+@pytest.mark.slow
 def test_transcribe_file_gives_words_with_times(whisper: Any, sentence_audio: np.ndarray, tmp_path: Path) -> None:
     path = tmp_path / "reply.wav"
     write_wav(path, sentence_audio)

@@ -16,11 +16,12 @@ if ! $PY -c "import torch, onnx" 2>/dev/null; then
 fi
 
 $TANDEM synth --out "$DATA/train" --split train --per-category "${TRAIN_PER_CATEGORY:-150}"
-# The hard distinctions get more sessions: held pauses vs. ends of turns, backchannels and side remarks
-# vs. interruptions.
+# The hard distinctions get more sessions: held pauses vs. ends of turns, backchannels, side remarks
+# and background talk vs. interruptions.
 $TANDEM synth --out "$DATA/train" --split train --categories pause_handling --per-category 450
 $TANDEM synth --out "$DATA/train" --split train --categories user_backchannel --per-category 400
 $TANDEM synth --out "$DATA/train" --split train --categories talking_to_other --per-category 250
+$TANDEM synth --out "$DATA/train" --split train --categories background_speech --per-category 300
 $TANDEM synth --out "$DATA/dev" --split dev
 $TANDEM synth --out "$DATA/test" --split test
 $PY models/interaction/train.py --data "$DATA" --out "$OUT" --epochs "${EPOCHS:-30}"

@@ -6,8 +6,11 @@ from the split's voice pool. Overlap events go on their own track, so ``clean_in
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -64,17 +67,38 @@ class Session:
 
 
 class Voices:
-    """Speech for one split, with the assistant's clips cached (they repeat across sessions)."""
+    """Speech for one split, with the assistant's clips cached (they repeat across sessions).
 
-    def __init__(self, split: str) -> None:
+    With ``cache_dir`` the clips are also kept on disk, shared by the worker processes and by later
+    runs into the same folder: the assistant's few hundred lines are then synthesised once, not once
+    per worker and run (they were most of the generation time), and a resumed run hears the same clips.
+    """
+
+    def __init__(self, split: str, cache_dir: Path | None = None) -> None:
         self.split = split
+        self.cache_dir = cache_dir
         self._assistant: dict[str, np.ndarray] = {}
 
     def assistant(self, text: str) -> np.ndarray:
         """``text`` in the assistant's voice."""
         if text not in self._assistant:
-            self._assistant[text] = speak(text, ASSISTANT)
+            self._assistant[text] = self._cached(text)
         return self._assistant[text]
+
+    def _cached(self, text: str) -> np.ndarray:
+        if self.cache_dir is None:
+            return speak(text, ASSISTANT)
+        path = self.cache_dir / f"{hashlib.sha1(f'{ASSISTANT.describe()}|{text}'.encode()).hexdigest()}.npy"
+        try:
+            return np.load(path)
+        except (OSError, ValueError, EOFError):  # not there yet, or cut short by a crash: make it again
+            pass
+        clip = speak(text, ASSISTANT)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
+        np.save(tmp, clip)
+        os.replace(tmp, path)  # atomic: another worker reads a whole clip or none
+        return clip
 
 
 @dataclass

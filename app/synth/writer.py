@@ -22,6 +22,8 @@ from app.synth.timeline import TICK_S
 
 DEFAULT_COUNTS = {"train": 150, "dev": 20, "test": 25}
 """Sessions per category and split."""
+ASSISTANT_CLIPS = ".assistant-clips"
+"""Folder under a split's output where the assistant's synthesised lines are cached (see ``Voices``)."""
 _SPLIT_SEED = {"train": 1_000_000, "dev": 2_000_000, "test": 3_000_000}
 
 
@@ -70,7 +72,7 @@ def _work(job: tuple[str, str, int, str]) -> str:
     category, split, index, out = job
     from app.speech.vad import SileroVad
 
-    voices = _worker_state.setdefault(f"voices-{split}", Voices(split))
+    voices = _worker_state.setdefault(f"voices-{split}", Voices(split, Path(out) / ASSISTANT_CLIPS))
     vad = _worker_state.setdefault("vad", SileroVad())
     folder = Path(out) / category / f"{index:04d}"
     if (folder / "features.npz").is_file():

@@ -28,6 +28,7 @@ from app.ui.main_window import MainWindow
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.states import UiState
 from app.ui.theme import apply_theme
+from app.ui.thread_join import join
 from app.ui.tray import Tray
 from app.ui.widgets.camera import bgr_to_qimage
 
@@ -72,9 +73,11 @@ class SessionThread(QThread):
         self.worker.run()
 
     def shutdown(self) -> None:
-        """Stop the session and wait for the thread to end."""
+        """Stop the session and wait for the thread to end (a session still loading its models ends once
+        they are in, at its first micro-turn).
+        """
         self.worker.stop()
-        self.wait(5000)
+        join(self, "the live session")
 
 
 class TandemApp(QObject):

@@ -7,6 +7,7 @@ import threading
 from PySide6.QtCore import QThread, Signal
 
 from app.capture.camera import CameraCapture
+from app.ui.thread_join import join
 
 
 class CameraThread(QThread):
@@ -25,6 +26,6 @@ class CameraThread(QThread):
         self.capture.run(self._stop)
 
     def shutdown(self) -> None:
-        """Stop capturing and wait for the thread to end."""
+        """Stop capturing and wait for the thread to end (a camera still opening ends once it has)."""
         self._stop.set()
-        self.wait(5000)
+        join(self, "the camera")

@@ -65,3 +65,18 @@ def test_interrupted_assistant_stops_late_at_times_but_never_after_the_user_stop
         assert after > i1 and not s.assistant[round(reply.end * 16000):round(after * 16000)].any()  # cut there
         lateness.append(round((reply.end - stop) / TICK_S))
     assert min(lateness) == 0 and max(lateness) >= 4, lateness
+
+
+@pytest.mark.slow
+def test_assistant_lines_are_synthesised_once_per_folder_and_a_broken_clip_is_made_again(tmp_path):
+    from app.synth.scenes import Voices
+
+    first = Voices("test", tmp_path).assistant("Got it.")
+    (clip,) = tmp_path.glob("*.npy")
+    assert first.size > 3200 and np.array_equal(np.load(clip), first)
+    # Another worker (a fresh process, an interrupted run resumed) hears the very same clip.
+    assert np.array_equal(Voices("test", tmp_path).assistant("Got it."), first)
+    clip.write_bytes(clip.read_bytes()[:200])  # cut short (a full disk)
+    again = Voices("test", tmp_path).assistant("Got it.")
+    assert again.size > 3200 and np.array_equal(np.load(clip), again)
+    assert not list(tmp_path.glob("*.tmp.npy"))

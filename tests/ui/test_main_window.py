@@ -51,7 +51,7 @@ def test_live_session_thread_drives_the_window_and_stops_cleanly(qtbot, pulse):
     thread = SessionThread(worker)
     thread.start()
     try:
-        qtbot.waitUntil(lambda: w.decisions >= 5, timeout=15000)
+        qtbot.waitUntil(lambda: w.decisions >= 5, timeout=60_000)  # the models load first (slow when the CPU is busy)
         qtbot.waitUntil(lambda: "microphone: running" in w.device_label.text()
                         or "speaker: running" in w.device_label.text(), timeout=15000)
     finally:

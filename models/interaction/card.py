@@ -99,9 +99,13 @@ def card(data: Path, out: Path) -> str:
               "- Camera events are learnt from generated feature traces, not from pixels.",
               "- Not yet met on the test split: pause handling (it takes the turn in some held pauses: the",
               "  recognizer drops fillers like \"uh\" and mishears unfamiliar voices, and partials arrive",
-              "  late), stop latency on interruptions (it waits a tick or two",
-              "  to tell an interruption from a backchannel), and cue timing where the recognizer mishears",
-              "  the request.", ""]
+              "  late); stop latency on interruptions (it waits a tick or two to tell an interruption from",
+              "  a backchannel); keeping the floor through some backchannels and background talk (trained to",
+              "  keep yielding while a user talks over it, it also yields to some long overlaps that are not",
+              "  meant for it); and cue timing where the recognizer mishears the request (whisper tiny.en on",
+              "  the test split's Scottish and Caribbean espeak voices).",
+              "- Generated user turns are four words or more, so a very short turn (\"hello world\" on the",
+              "  recordings) can go unanswered: the model hears it as a pause.", ""]
     return "\n".join(lines)
 
 

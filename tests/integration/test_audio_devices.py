@@ -101,10 +101,11 @@ def test_playback_stop_silences_within_a_block_and_reports_what_was_heard(pulse)
     stop_latency_ms = (end_play_ns - t_stop) / 1e6 - speaker.latency_s * 1000
     print(f"stop latency {stop_latency_ms:.1f} ms after the device's {speaker.latency_s * 1000:.0f} ms")
     assert stop_latency_ms <= 20.0
-    # The recording holds the same number of tone samples (a block either way for edge rounding).
+    # The recording holds the same number of tone samples (a block either way for edge rounding). They
+    # are counted, not spanned: on a busy machine the sound server may leave a gap inside the tone.
     env = np.convolve(np.abs(recorded), np.ones(80) / 80, mode="same")
     loud = np.flatnonzero(env > 0.05)
-    assert loud[-1] - loud[0] == pytest.approx(heard, abs=2 * 160)
+    assert loud.size == pytest.approx(heard, abs=2 * 160)
     # After the stop there is only silence in the recording.
     assert np.abs(recorded[loud[-1] + 200:]).max() < 0.01
 

@@ -13,6 +13,7 @@ scripts/setup.sh
 if ! $PY -c "import torch, onnx" 2>/dev/null; then
   echo "Installing the training extra (torch, onnx)…"
   .venv/bin/pip install -e ".[train]"
+  scripts/setup.sh  # that install brings plain onnxruntime back beside the GPU build; keep one
 fi
 
 $TANDEM synth --out "$DATA/train" --split train --per-category "${TRAIN_PER_CATEGORY:-150}"

@@ -42,13 +42,13 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ scripts/setup.sh -n
   echo "==> Installing Python packages (first time: a few minutes)"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e '.[dev]'
-  # faster-whisper and piper pull in plain onnxruntime; it shares its module with onnxruntime-gpu,
-  # so exactly one may stay. Keep the GPU build (it runs on the CPU too) where it exists.
-  if [ "$(uname -s)" != Darwin ]; then
-    if .venv/bin/python -m pip show -q onnxruntime >/dev/null 2>&1; then
-      .venv/bin/python -m pip uninstall -q -y onnxruntime
-      .venv/bin/python -m pip install -q --force-reinstall --no-deps "onnxruntime-gpu>=1.18"
-    fi
-  fi
   touch "$stamp"
+fi
+# faster-whisper and piper pull in plain onnxruntime; it shares its module with onnxruntime-gpu,
+# so exactly one may stay. Keep the GPU build (it runs on the CPU too) where it exists. Checked on
+# every run: any later install that resolves those packages again (the training extra) brings it back.
+if [ "$(uname -s)" != Darwin ] && compgen -G ".venv/lib/python3*/site-packages/onnxruntime-[0-9]*.dist-info" >/dev/null; then
+  echo "==> Keeping one onnxruntime build: removing plain onnxruntime beside onnxruntime-gpu"
+  .venv/bin/python -m pip uninstall -q -y onnxruntime
+  .venv/bin/python -m pip install -q --force-reinstall --no-deps "onnxruntime-gpu>=1.18"
 fi

@@ -7,7 +7,15 @@ import json
 import numpy as np
 
 from app.speech.audio import APP_RATE, resample, synthetic_rir
-from app.speech.echo_check import FULL_DUPLEX, HALF_DUPLEX, EchoCheckResult, PlayAndRecord, choose_mode, run_echo_check
+from app.speech.echo_check import (
+    ATTEMPTS,
+    FULL_DUPLEX,
+    HALF_DUPLEX,
+    EchoCheckResult,
+    PlayAndRecord,
+    choose_mode,
+    run_echo_check,
+)
 
 
 def _speaker_room(delay_s: float, clock_drift: float = 0.0) -> PlayAndRecord:
@@ -35,8 +43,30 @@ def test_linear_echo_path_allows_full_duplex() -> None:
 
 
 def test_drifting_device_clocks_fall_back_to_half_duplex() -> None:
-    result = run_echo_check(_speaker_room(0.08, clock_drift=0.01))
+    calls = []
+    room = _speaker_room(0.08, clock_drift=0.01)
+    result = run_echo_check(lambda s, sr: calls.append(sr) or room(s, sr))
     assert result.mode == HALF_DUPLEX
+    assert len(calls) == ATTEMPTS  # a path that is poor every time is measured the full number of times
+
+
+def test_a_glitch_during_the_probe_is_measured_again_and_the_good_probe_kept() -> None:
+    room = _speaker_room(0.08)
+    calls = []
+
+    def glitching_once(signal: np.ndarray, sr: int) -> np.ndarray:
+        out = room(signal, sr)
+        calls.append(sr)
+        if len(calls) == 1:  # an underrun: 50 ms of output lost halfway, the rest comes late
+            half = out.size // 2
+            out = np.concatenate([out[:half], np.zeros(int(0.05 * sr), np.float32), out[half:]])
+        return out
+
+    once = run_echo_check(glitching_once, attempts=1)
+    assert once.mode != FULL_DUPLEX  # the glitched probe alone looks like a poor echo path
+    calls.clear()
+    result = run_echo_check(glitching_once)
+    assert len(calls) == 2 and result.mode == FULL_DUPLEX and abs(result.delay_ms - 80.0) <= 1.0
 
 
 def test_headphones_without_echo_are_full_duplex() -> None:

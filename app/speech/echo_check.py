@@ -115,14 +115,11 @@ def run_echo_check(
     the result is stored per device pair, so one glitch would cost that pair full duplex for good.
     The best of the probes is kept.
     """
-    best: EchoCheckResult | None = None
-    for _ in range(max(1, attempts)):
-        result = _measure(play_and_record, probe, rate, lead_s, max_erle_db, near_over_echo_db)
-        if best is None or _rank(result) > _rank(best):
-            best = result
+    best = _measure(play_and_record, probe, rate, lead_s, max_erle_db, near_over_echo_db)
+    for _ in range(attempts - 1):
         if best.mode == FULL_DUPLEX:
             break
-    assert best is not None
+        best = max(best, _measure(play_and_record, probe, rate, lead_s, max_erle_db, near_over_echo_db), key=_rank)
     return best
 
 

@@ -41,8 +41,8 @@ def transcribe_output(speech: Speech, audio: Any) -> list[S.Word]:
 
 
 def score_item(item: Item, words: Sequence[S.Word], segments: Sequence[tuple[float, float]],
-               annotation: Any) -> dict[str, Any]:
-    """The category's metrics for one item's output."""
+               annotation: Any, clean_segments: Sequence[tuple[float, float]] | None = None) -> dict[str, Any]:
+    """The category's metrics for one item's output (``clean_segments``: its output without the overlap)."""
     cat = item.category
     if cat == "smooth_turn_taking":
         start = annotation[0].get("turn_start", 0.0) if isinstance(annotation, list) else 0.0
@@ -66,7 +66,8 @@ def score_item(item: Item, words: Sequence[S.Word], segments: Sequence[tuple[flo
     if cat == "user_interruption":
         return S.interruption(words, segments, float(item.event_start or 0.0), float(item.event_end or 0.0))
     if cat in OVERLAP:
-        return S.keeps_floor(words, segments, float(item.event_start or 0.0), float(item.event_end or 0.0))
+        return S.keeps_floor(words, segments, float(item.event_start or 0.0), float(item.event_end or 0.0),
+                             clean_segments)
     if cat == "time_cue":
         due, request_end = float(annotation["due"]), float(annotation["request_end"])
         # The acknowledgement starts within about a second of the request; cues are 3 s or more away.
@@ -191,12 +192,14 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
             rel = item.relative_to(root)
             run = run_item(item.path / "input.wav", policy, speech, knobs, model_path, s.tick_ms)
             write_output(run, base / rel / "output.wav")
+            clean_segments = None
             if (item.path / "clean_input.wav").is_file():
                 clean = run_item(item.path / "clean_input.wav", policy, speech, knobs, model_path, s.tick_ms)
                 write_output(clean, base / rel / "clean_output.wav")
+                clean_segments = S.speech_segments(clean.output, APP_RATE)
             words = transcribe_output(speech, run.output)
             segments = S.speech_segments(run.output, APP_RATE)
-            score = score_item(item, words, segments, _annotation(item))
+            score = score_item(item, words, segments, _annotation(item), clean_segments)
             compute[policy].extend(run.compute_s)
             results[policy].append({"item": str(rel), "category": item.category, "score": score,
                                     "turns": run.turns, "output_words": [w.text for w in words]})

@@ -14,6 +14,8 @@ import numpy as np
 
 TURN_DURATION_S = 1.0
 TURN_WORDS = 3
+FINISHED_S = 0.3
+"""An overlap item's reply ending this close to where it ends without the overlap finished; it did not stop."""
 
 
 @dataclass(frozen=True)
@@ -101,12 +103,20 @@ def backchannels(words: Sequence[Word], segments: Sequence[tuple[float, float]])
 
 
 def keeps_floor(words: Sequence[Word], segments: Sequence[tuple[float, float]], start: float,
-                end: float) -> dict[str, bool]:
+                end: float, clean_segments: Sequence[tuple[float, float]] | None = None) -> dict[str, bool]:
     """For overlap the assistant should ignore: it did not stop speaking at ``start`` and did not take a
     new turn after ``end``.
+
+    ``clean_segments`` is the output for the same item without the overlap (``clean_input.wav``): a
+    reply that ends there within ``FINISHED_S`` of where it ends here finished on its own; the overlap
+    did not stop it.
     """
     was_speaking = any(s <= start < e for s, e in segments)
-    stopped = was_speaking and (stop_time(segments, start) or 0.0) < end + 0.3
+    stop = stop_time(segments, start) or 0.0
+    stopped = was_speaking and stop < end + 0.3
+    if stopped and clean_segments is not None:
+        clean_stop = stop_time(clean_segments, start)
+        stopped = clean_stop is None or abs(clean_stop - stop) > FINISHED_S
     new_turn = any(s >= end for s, _ in segments) and takeover([w for w in words if w.start >= end])
     # Continuing the same reply through the overlap is not a new turn.
     continued = any(s <= start and e > end for s, e in segments)

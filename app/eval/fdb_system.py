@@ -161,6 +161,8 @@ class PartialFeed:
 class BaselineTimer:
     """The baseline harness's timer: speaks a requested cue at the first tick at or after its time."""
 
+    voice_held = False  # the baseline stops outright on speech; it never holds the voice
+
     def __init__(self, policy: BaselinePolicy, cues: CueClock) -> None:
         self.policy = policy
         self.cues = cues

@@ -17,6 +17,12 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
      breaks a run of weak evidence;
    - otherwise CONTINUE. Both thresholds fall as ``interruption_sensitivity`` rises, so any sequence
      that yields at one sensitivity yields at every higher one.
+   - A CONTINUE with p(yield) >= ``hold_threshold`` (0.4 of the yield threshold) also holds the voice
+     (``voice_held``: the playback falls silent at its place) for one tick, the way a speaker falters
+     when someone starts to talk: if the next tick yields, the voice already stopped a tick earlier; if
+     not, it plays on from where it fell silent, 0.2 s later (a gap the listener and the benchmark hear
+     as a falter, not a stop). One hold per stretch of doubt: the next needs p(yield) to fall below the
+     hold threshold first. Holds never change which ticks yield.
 4. Assistant silent -> TAKE_TURN when p(action=take_turn) >= ``take_threshold`` on ``take_ticks``
    consecutive ticks in which the user is not speaking, and a user turn is open. Taking closes the
    turn, so there is no second take until the user speaks again (and none before they first speak).
@@ -51,6 +57,7 @@ CUE_REFRACTORY_S = 1.0  # no second interjection within this long
 WEAK_YIELD_FRACTION = 0.7  # weak yield evidence is this fraction of the yield threshold ...
 WEAK_YIELD_TICKS = 2  # ... and must hold for this many consecutive ticks
 HARD_YIELD_P = 0.8  # other/background speech yields only at or above this
+HOLD_FRACTION = 0.4  # p(yield) at this fraction of the yield threshold holds the voice for a tick
 BACKCHANNEL_P = 0.4  # p(action=backchannel) needed to backchannel
 BACKCHANNEL_MIN_TURN_S = 3.0  # the user turn must have lasted this long first
 _EPS = 1e-9  # float slack for times summed from ticks
@@ -146,6 +153,11 @@ def yield_weak_threshold(knobs: Knobs) -> float:
     return WEAK_YIELD_FRACTION * yield_threshold(knobs)
 
 
+def hold_threshold(knobs: Knobs) -> float:
+    """p(yield) that holds the voice for one tick (0.2 at sensitivity 0.5)."""
+    return HOLD_FRACTION * yield_threshold(knobs)
+
+
 def backchannel_gap_s(knobs: Knobs) -> float:
     """Minimum seconds between backchannels: 12 s at rate 0.1 down to 3 s at 1.0; never at rate 0."""
     if knobs.backchannel_rate <= 0.0:
@@ -165,6 +177,8 @@ class FloorState:
     yield_evidence: int = 0  # consecutive assistant-speaking ticks with weak yield evidence
     eot_ticks: int = 0  # consecutive assistant-silent ticks with take evidence
     hold_s: float | None = None  # how long a take has been held for unfinished words (None: not holding)
+    voice_held: bool = False  # the assistant's voice is held silent at its place this tick
+    hold_spent: bool = False  # this stretch of doubt already had its hold
     last_action: Action = Action.LISTEN
 
     def reset(self) -> None:
@@ -233,12 +247,21 @@ class FloorPolicy:
         take = floor_open and probs.p(Action.TAKE_TURN) >= take_threshold(k)
         st.eot_ticks = st.eot_ticks + 1 if take else 0
 
+        was_held, st.voice_held = st.voice_held, False
+        if not assistant_speaking or p_yield < hold_threshold(k):
+            st.hold_spent = False
         if assistant_speaking:
             if listener_noise:
                 yields = p_yield >= max(HARD_YIELD_P, yield_threshold(k))
             else:
                 yields = p_yield >= yield_threshold(k) or st.yield_evidence >= WEAK_YIELD_TICKS
-            return (Action.YIELD if yields else Action.CONTINUE), user
+            if yields:
+                return Action.YIELD, user
+            if was_held:  # the hold had its tick; if the doubt goes on, it does not hold again
+                st.hold_spent = p_yield >= hold_threshold(k)
+            elif not st.hold_spent and p_yield >= hold_threshold(k):
+                st.voice_held = True
+            return Action.CONTINUE, user
         due = probs.cue_due >= CUE_P or probs.p(Action.INTERJECT) >= CUE_P
         if due and st.since_interject_s + _EPS >= CUE_REFRACTORY_S:
             return Action.INTERJECT, user

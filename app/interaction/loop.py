@@ -20,6 +20,11 @@ Responder = Callable[[int], tuple[np.ndarray, str] | None]
 class FloorPolicy(Protocol):
     """Decides the floor every micro-turn (the trained model's policy, the baseline, the placeholder)."""
 
+    @property
+    def voice_held(self) -> bool:
+        """After ``step``: hold the assistant's voice silent at its place this tick (it plays on when False)."""
+        ...
+
     def step(self, snap: Snapshot, assistant_speaking: bool) -> tuple[Action, UserState, float]:
         """(action, user state, mic level in dB) for this micro-turn."""
         ...
@@ -88,6 +93,7 @@ class InteractionLoop:
             self.replies.append((uid, t_ns, say))
         elif action is Action.YIELD:
             self._record_heard(self.playback.stop(t_ns))
+        self.playback.hold(self.policy.voice_held)
         self._record_heard(self.playback.drain_finished())
         decision = Decision(t_ns=t_ns, tick=tick, action=action, user_state=user_state, mic_level_db=level, say=say,
                             reason=reason)

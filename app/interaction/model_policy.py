@@ -32,10 +32,12 @@ class ModelPolicyState:
     reason: str = ""
     due: Cue | None = None
     user_spoke_ns: int = 0  # end of the last tick the user was speaking in
+    voiced_self: np.ndarray | None = None  # the assistant's output in the last tick it was not held
 
     def reset(self) -> None:
         """Forget the conversation."""
         self.user_spoke_ns = 0
+        self.voiced_self = None
         self.last_speaking_ns = self.last_frame_ns = None
         self.visual = None
         self.probs = None
@@ -67,6 +69,11 @@ class ModelPolicy:
         if self.turn_text is not None:
             self.turn_text.reset()
 
+    @property
+    def voice_held(self) -> bool:
+        """The floor rules hold the assistant's voice this tick (a moment of doubt about user speech)."""
+        return self.floor.state.voice_held
+
     def _context(self, snap: Snapshot, assistant_speaking: bool) -> TickContext:
         st = self.state
         if assistant_speaking:
@@ -81,10 +88,17 @@ class ModelPolicy:
 
     def step(self, snap: Snapshot, assistant_speaking: bool) -> tuple[Action, UserState, float]:
         """Decide this micro-turn; ``state.due`` holds the cue to speak when the action is INTERJECT."""
-        feats = self.features(snap.mic, snap.self_audio, self._context(snap, assistant_speaking))
+        st = self.state
+        self_audio = snap.self_audio
+        if self.floor.state.voice_held and assistant_speaking and st.voiced_self is not None:
+            # The voice was held silent for this tick, but the floor is still the assistant's: the model
+            # hears its voice as it last sounded (it was trained on voices that play or stop, not hold).
+            self_audio = st.voiced_self
+        else:
+            st.voiced_self = snap.self_audio
+        feats = self.features(snap.mic, self_audio, self._context(snap, assistant_speaking))
         probs = self.model.step(feats)
         words = self.turn_text
-        st = self.state
         if words is not None and words.reopen:
             words.reopen = False
             self.floor.reopen()

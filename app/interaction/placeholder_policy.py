@@ -29,6 +29,8 @@ class PolicyState:
 class SilenceTimeoutPolicy:
     """Speech detection + silence timeout turn-taking; subclasses say what counts as speech."""
 
+    voice_held = False  # stops outright on speech; never holds the voice
+
     def __init__(self, *, patience_s: float = 0.8, tick_s: float = 0.2) -> None:
         self.patience_s = patience_s
         self.tick_s = tick_s

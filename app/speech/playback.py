@@ -1,7 +1,11 @@
 """The playback queue: synthesized utterances rendered block by block to whatever output pulls them.
 
 ``stop()`` takes effect at the next block (so output falls silent within one block) and reports exactly
-how many samples of each utterance were rendered, i.e. what the user heard.
+how many samples of each utterance were rendered, i.e. what the user heard. ``hold(True)`` silences
+output the same way but keeps the place: ``hold(False)`` plays on from the very sample where it fell
+silent, so a voice held for a moment of doubt ("is the user cutting in?") loses no words. Silence
+already in the utterance goes on playing through a hold (the hold waits at the next sound), and both
+edges of a held sound are faded over ``FADE_S`` so they do not click.
 """
 
 from __future__ import annotations
@@ -16,6 +20,11 @@ import numpy as np
 
 from app.core.frames import HeardSpan
 from app.core.ring import AudioRing
+from app.speech.audio import APP_RATE
+
+FADE_S = 0.005
+QUIET = 10 ** (-60 / 20)
+"""Samples at or below this (-60 dBFS) are silence: a hold lets them play on."""
 
 
 @dataclass
@@ -29,8 +38,13 @@ class _Utterance:
 class PlaybackQueue:
     """Utterances waiting to be played; rendered from the audio callback, fed and stopped elsewhere."""
 
-    def __init__(self, self_ring: AudioRing | None = None) -> None:
+    def __init__(self, self_ring: AudioRing | None = None, rate: int = APP_RATE) -> None:
         self._self_ring = self_ring
+        self._fade = max(1, int((self_ring.sample_rate if self_ring is not None else rate) * FADE_S))
+        self._held = False  # asked to hold
+        self._silent = False  # the hold has reached a sound: nothing advances
+        self._faded = False  # the hold cut a sound short: fade in when it plays on
+        self._sounding = False  # the last rendered sample was sound
         self._queue: collections.deque[_Utterance] = collections.deque()
         self._lock = threading.Lock()  # held only for a block copy
         self._ids = itertools.count(1)
@@ -39,8 +53,18 @@ class PlaybackQueue:
 
     @property
     def speaking(self) -> bool:
-        """True while any utterance has samples left to play."""
+        """True while any utterance has samples left to play (held or not)."""
         return bool(self._queue)
+
+    @property
+    def held(self) -> bool:
+        """True while a hold keeps the output silent at its place."""
+        return self._held
+
+    def hold(self, on: bool) -> None:
+        """Silence output from the next block on, keeping the place (True), or play on from it (False)."""
+        with self._lock:
+            self._held = bool(on) and bool(self._queue)
 
     def enqueue(self, audio: np.ndarray, text: str = "") -> int:
         """Queue mono float32 audio at the output rate; returns the utterance id."""
@@ -55,25 +79,58 @@ class PlaybackQueue:
         with self._lock:
             spans = [HeardSpan(now, u.uid, u.pos, len(u.audio), stopped=True, text=u.text) for u in self._queue]
             self._queue.clear()
+            self._held = self._silent = self._faded = False
         return spans
 
     def render(self, out: np.ndarray, t_ns: int) -> None:
         """Fill ``out`` (one block) with queued audio or silence; ``t_ns`` is when it will be heard."""
         n = len(out)
-        filled = 0
         with self._lock:
-            while filled < n and self._queue:
-                utt = self._queue[0]
-                k = min(n - filled, len(utt.audio) - utt.pos)
-                out[filled : filled + k] = utt.audio[utt.pos : utt.pos + k]
-                utt.pos += k
-                filled += k
-                if utt.pos >= len(utt.audio):
-                    self._queue.popleft()
-                    self._done.append(HeardSpan(t_ns, utt.uid, utt.pos, len(utt.audio), stopped=False, text=utt.text))
+            if self._held:
+                # A hold stops sound, not time: silence in the utterance (the pause between the opener
+                # and the answer) plays on, so a hold there does not lengthen it.
+                filled = self._take(out, n, t_ns, quiet_only=True)
+                if not self._silent and filled < n and self._queue:  # sound is next: hold there
+                    if filled == 0 and self._sounding:  # cut in mid-sound: fade it out
+                        k = self._take(out, min(n, self._fade), t_ns)
+                        out[:k] *= np.linspace(1.0, 0.0, k, dtype=np.float32)
+                        filled, self._faded = k, True
+                    self._silent = True
+            else:
+                filled = self._take(out, n, t_ns)
+                if self._faded:  # playing on after a hold that cut a sound: fade in
+                    k = min(filled, self._fade)
+                    out[:k] *= np.linspace(0.0, 1.0, k, dtype=np.float32)
+                self._silent = self._faded = False
+            self._sounding = filled > 0 and abs(float(out[filled - 1])) > QUIET
         out[filled:] = 0.0
         if self._self_ring is not None:
             self._self_ring.write(out, t_ns)
+
+    def _take(self, out: np.ndarray, n: int, t_ns: int, quiet_only: bool = False) -> int:
+        """Copy up to ``n`` queued samples into ``out``, advancing; returns how many (lock held).
+
+        ``quiet_only``: stop before the first sample louder than ``QUIET``.
+        """
+        filled = 0
+        while filled < n and self._queue:
+            utt = self._queue[0]
+            k = min(n - filled, len(utt.audio) - utt.pos)
+            if quiet_only:
+                loud = np.flatnonzero(np.abs(utt.audio[utt.pos : utt.pos + k]) > QUIET)
+                if loud.size:
+                    k = int(loud[0])
+            out[filled : filled + k] = utt.audio[utt.pos : utt.pos + k]
+            utt.pos += k
+            filled += k
+            if utt.pos >= len(utt.audio):
+                self._queue.popleft()
+                self._done.append(HeardSpan(t_ns, utt.uid, utt.pos, len(utt.audio), stopped=False, text=utt.text))
+            elif quiet_only and filled < n:
+                break  # sound is next
+        if not self._queue:
+            self._held = self._silent = self._faded = False
+        return filled
 
     def drain_finished(self) -> list[HeardSpan]:
         """Utterances that played to the end since the last call."""

@@ -103,3 +103,19 @@ def test_unfinished_words_hold_the_turn_through_the_pause(espeak):
     assert policy.turn_text.text == ""  # the take closed the turn's words
     finished = build_policy(Settings(), turn_text=TurnText())
     assert _decisions(finished, rows, {heard: "What wine would go nicely with fish?"}) == on_sound
+
+
+def test_while_the_voice_is_held_the_model_hears_it_as_it_last_sounded():
+    policy = build_policy(Settings())
+    assert isinstance(policy, ModelPolicy)
+    rng = np.random.default_rng(0)
+    voice = (0.1 * rng.standard_normal(3200)).astype(np.float32)
+    silence = np.zeros(3200, np.float32)
+    policy.step(Snapshot(t_ns=200_000_000, start_ns=0, mic=silence, self_audio=voice), True)
+    policy.floor.state.voice_held = True  # the rules held the voice after that tick
+    policy.step(Snapshot(t_ns=400_000_000, start_ns=200_000_000, mic=silence, self_audio=silence), True)
+    tail = policy.features.state.self_tail
+    np.testing.assert_array_equal(tail, voice[-tail.size:])
+    # Not held: the model hears what really played.
+    policy.step(Snapshot(t_ns=600_000_000, start_ns=400_000_000, mic=silence, self_audio=silence), True)
+    assert not policy.features.state.self_tail.any()

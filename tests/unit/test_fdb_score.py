@@ -80,6 +80,17 @@ def test_keeping_the_floor_through_overlap():
     assert answered["took_over"] and not answered["kept_floor"]
 
 
+def test_a_reply_that_ends_as_it_does_without_the_overlap_finished_and_did_not_stop():
+    w = words(("and", 1.0, 1.3), ("then", 1.3, 1.6), ("we", 1.6, 2.0), ("went", 2.0, 3.2))
+    finished = keeps_floor(w, [(1.0, 3.2)], start=3.0, end=4.0, clean_segments=[(1.0, 3.3)])
+    assert not finished["stopped"] and finished["kept_floor"]
+    # Without the overlap it would have gone on: the overlap stopped it.
+    cut = keeps_floor(w, [(1.0, 3.2)], start=3.0, end=4.0, clean_segments=[(1.0, 6.0)])
+    assert cut["stopped"] and not cut["kept_floor"]
+    silent_clean = keeps_floor(w, [(1.0, 3.2)], start=3.0, end=4.0, clean_segments=[(1.0, 2.0)])
+    assert silent_clean["stopped"]
+
+
 def test_median_ignores_missing_values():
     assert median([None, 0.2, 0.4, None, 0.3]) == pytest.approx(0.3)
     assert median([None]) is None

@@ -12,6 +12,7 @@ from app.interaction.floor_policy import (
     Probs,
     backchannel_gap_s,
     hold_limit_s,
+    hold_threshold,
     take_threshold,
     take_ticks,
     words_wait_s,
@@ -56,6 +57,7 @@ def run(policy: FloorPolicy, script: list[tuple[Probs, bool]]) -> str:
     (backchannel_gap_s, "backchannel_rate", {0.0: math.inf, 0.1: 12.0, 0.5: 8.0, 1.0: 3.0}),
     (hold_limit_s, "patience", {0.0: 1.0, 0.5: 3.0, 1.0: 5.0}),
     (words_wait_s, "patience", {0.0: 0.0, 0.5: 0.2, 1.0: 0.6}),
+    (hold_threshold, "interruption_sensitivity", {0.0: 0.32, 0.5: 0.2, 1.0: 0.12}),
 ])
 def test_threshold_values(fn, field, expected):
     for knob, want in expected.items():
@@ -67,6 +69,7 @@ def test_threshold_values(fn, field, expected):
     (take_ticks, "patience", "up"),
     (yield_threshold, "interruption_sensitivity", "down"),
     (yield_weak_threshold, "interruption_sensitivity", "down"),
+    (hold_threshold, "interruption_sensitivity", "down"),
     (backchannel_gap_s, "backchannel_rate", "down"),
 ])
 def test_thresholds_are_monotonic_in_their_knob(fn, field, direction):
@@ -211,6 +214,59 @@ def test_higher_rate_never_gives_fewer_backchannels():
     counts = [run(FloorPolicy(Knobs(backchannel_rate=r)), script).count("B") for r in KNOB_SWEEP]
     assert counts == sorted(counts)
     assert counts[0] == 0 < counts[-1]
+
+
+# --- holding the voice for a tick of doubt -----------------------------------------------------------
+
+def run_held(policy: FloorPolicy, script: list[tuple[Probs, bool]]) -> str:
+    """Like ``run``, with "H" for a CONTINUE that holds the voice."""
+    out = []
+    for pr, talking in script:
+        code = CODE[policy.step(pr, talking)[0]]
+        out.append("H" if policy.state.voice_held else code)
+    return "".join(out)
+
+
+def yielding(*ps: float, user: str = "speaking", talking: bool = True) -> list[tuple[Probs, bool]]:
+    """One assistant-speaking tick per p(yield)."""
+    return [(probs(user, "yield", p), talking) for p in ps]
+
+
+HOLDS = [
+    ("no doubt, no hold", yielding(0.05, 0.1, 0.05), "CCC"),
+    ("a doubt holds one tick, then plays on", yielding(0.25, 0.25, 0.25, 0.05), "HCCC"),
+    ("a hold followed by a yield", yielding(0.25, 0.6), "HY"),
+    ("weak evidence holds on its first tick and yields on its second", yielding(0.4, 0.4), "HY"),
+    ("a new stretch of doubt holds again", yielding(0.25, 0.1, 0.3, 0.1), "HCHC"),
+    ("a strong tick yields without a hold", yielding(0.9), "Y"),
+    ("background speech holds but needs 0.8 to yield", yielding(0.3, 0.7, 0.85, user="other"), "HCY"),
+    ("a silent assistant never holds", yielding(0.3, 0.3, talking=False), "LL"),
+]
+
+
+@pytest.mark.parametrize(("name", "script", "expected"), HOLDS, ids=[h[0] for h in HOLDS])
+def test_voice_holds(name, script, expected):
+    assert run_held(FloorPolicy(), script) == expected
+
+
+def test_the_voice_is_not_held_after_a_yield_or_a_reset():
+    policy = FloorPolicy()
+    run(policy, yielding(0.25))
+    assert policy.state.voice_held
+    policy.reset()
+    assert not policy.state.voice_held
+    run(policy, yielding(0.25, 0.9))
+    assert not policy.state.voice_held
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_holds_never_change_which_ticks_yield(seed, monkeypatch):
+    script = random_script(seed, 300, talking=True)
+    with_holds = run_held(FloorPolicy(), script)
+    monkeypatch.setattr("app.interaction.floor_policy.HOLD_FRACTION", 10.0)  # no p reaches it: never holds
+    without = run_held(FloorPolicy(), script)
+    assert "H" in with_holds and "H" not in without
+    assert with_holds.replace("H", "C") == without
 
 
 # --- properties over random input ------------------------------------------------------------------

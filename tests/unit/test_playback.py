@@ -49,3 +49,58 @@ def test_played_audio_goes_to_the_self_channel_with_play_times():
     assert ring.written == 4 * BLOCK
     assert ring.time_of(0) == 1_000_000_000
     np.testing.assert_allclose(ring.read(0, 400), np.linspace(0, 1, 400, dtype=np.float32))
+
+
+def test_hold_falls_silent_at_its_place_and_plays_on_from_there():
+    q = PlaybackQueue(rate=16000)
+    audio = np.arange(1, 3001, dtype=np.float32) / 3000
+    q.enqueue(audio, "reply")
+    before = render_blocks(q, 2)  # samples 0..319 played
+    q.hold(True)
+    held = render_blocks(q, 4)
+    assert q.speaking and q.held
+    fade = int(16000 * 0.005)
+    # The first held block fades the next samples out, then nothing advances.
+    np.testing.assert_allclose(held[:fade], audio[320:320 + fade] * np.linspace(1, 0, fade), rtol=1e-6)
+    assert not held[fade:].any()
+    q.hold(False)
+    after = render_blocks(q, 2)
+    resume = 320 + fade
+    np.testing.assert_allclose(after[:fade], audio[resume:resume + fade] * np.linspace(0, 1, fade), rtol=1e-6)
+    np.testing.assert_array_equal(after[fade:], audio[resume + fade:resume + 2 * BLOCK])
+    np.testing.assert_array_equal(before, audio[:320])
+    assert not q.held
+
+
+def test_stop_during_a_hold_reports_what_was_heard_and_clears_the_hold():
+    q = PlaybackQueue()
+    q.enqueue(np.full(4000, 0.5, np.float32), "reply")
+    render_blocks(q, 3)
+    q.hold(True)
+    render_blocks(q, 3)
+    spans = q.stop(t_ns=7)
+    assert spans[0].heard_samples == 3 * BLOCK + int(16000 * 0.005) and spans[0].stopped
+    assert not q.held and not q.speaking
+    q.enqueue(np.full(200, 0.2, np.float32), "next")
+    assert render_blocks(q, 1)[:BLOCK].all()  # a new reply is not held
+
+
+def test_hold_with_nothing_to_play_is_ignored():
+    q = PlaybackQueue()
+    q.hold(True)
+    assert not q.held
+    q.enqueue(np.full(200, 0.2, np.float32))
+    assert render_blocks(q, 1).all()
+
+
+def test_a_hold_lets_silence_in_the_utterance_play_on_and_waits_at_the_next_sound():
+    q = PlaybackQueue(rate=16000)
+    opener, gap, body = np.full(320, 0.5, np.float32), np.zeros(400, np.float32), np.full(800, 0.25, np.float32)
+    q.enqueue(np.concatenate([opener, gap, body]), "Okay. Here is what I found.")
+    render_blocks(q, 2)  # the opener
+    q.hold(True)
+    held = render_blocks(q, 5)  # the gap elapses; the body waits
+    assert not held.any() and q.speaking
+    q.hold(False)
+    after = render_blocks(q, 5)
+    np.testing.assert_array_equal(after[:800], body)  # from its first sample, no fade: it never sounded

@@ -38,13 +38,12 @@ class _Utterance:
 class PlaybackQueue:
     """Utterances waiting to be played; rendered from the audio callback, fed and stopped elsewhere."""
 
-    def __init__(self, self_ring: AudioRing | None = None, rate: int = APP_RATE) -> None:
+    def __init__(self, self_ring: AudioRing | None = None) -> None:
         self._self_ring = self_ring
-        self._fade = max(1, int((self_ring.sample_rate if self_ring is not None else rate) * FADE_S))
+        self._fade = max(1, int((self_ring.sample_rate if self_ring is not None else APP_RATE) * FADE_S))
         self._held = False  # asked to hold
         self._silent = False  # the hold has reached a sound: nothing advances
         self._faded = False  # the hold cut a sound short: fade in when it plays on
-        self._sounding = False  # the last rendered sample was sound
         self._queue: collections.deque[_Utterance] = collections.deque()
         self._lock = threading.Lock()  # held only for a block copy
         self._ids = itertools.count(1)
@@ -86,26 +85,33 @@ class PlaybackQueue:
         """Fill ``out`` (one block) with queued audio or silence; ``t_ns`` is when it will be heard."""
         n = len(out)
         with self._lock:
-            if self._held:
+            if self._held and self._silent:  # held at a sound: nothing advances
+                filled = 0
+            elif self._held and self._sound_next():  # cut in mid-sound: fade it out, then hold
+                filled = self._take(out, min(n, self._fade), t_ns)
+                out[:filled] *= np.linspace(1.0, 0.0, filled, dtype=np.float32)
+                self._silent = self._faded = True
+            elif self._held:
                 # A hold stops sound, not time: silence in the utterance (the pause between the opener
-                # and the answer) plays on, so a hold there does not lengthen it.
+                # and the answer) plays on up to the next sound, so a hold there does not lengthen it.
                 filled = self._take(out, n, t_ns, quiet_only=True)
-                if not self._silent and filled < n and self._queue:  # sound is next: hold there
-                    if filled == 0 and self._sounding:  # cut in mid-sound: fade it out
-                        k = self._take(out, min(n, self._fade), t_ns)
-                        out[:k] *= np.linspace(1.0, 0.0, k, dtype=np.float32)
-                        filled, self._faded = k, True
-                    self._silent = True
+                self._silent = filled < n and bool(self._queue)
             else:
                 filled = self._take(out, n, t_ns)
                 if self._faded:  # playing on after a hold that cut a sound: fade in
                     k = min(filled, self._fade)
                     out[:k] *= np.linspace(0.0, 1.0, k, dtype=np.float32)
                 self._silent = self._faded = False
-            self._sounding = filled > 0 and abs(float(out[filled - 1])) > QUIET
         out[filled:] = 0.0
         if self._self_ring is not None:
             self._self_ring.write(out, t_ns)
+
+    def _sound_next(self) -> bool:
+        """Whether the next ``FADE_S`` of the queue hold sound, not silence or a zero crossing (lock held)."""
+        if not self._queue:
+            return False
+        utt = self._queue[0]
+        return bool(np.any(np.abs(utt.audio[utt.pos : utt.pos + self._fade]) > QUIET))
 
     def _take(self, out: np.ndarray, n: int, t_ns: int, quiet_only: bool = False) -> int:
         """Copy up to ``n`` queued samples into ``out``, advancing; returns how many (lock held).

@@ -52,7 +52,7 @@ def test_played_audio_goes_to_the_self_channel_with_play_times():
 
 
 def test_hold_falls_silent_at_its_place_and_plays_on_from_there():
-    q = PlaybackQueue(rate=16000)
+    q = PlaybackQueue()
     audio = np.arange(1, 3001, dtype=np.float32) / 3000
     q.enqueue(audio, "reply")
     before = render_blocks(q, 2)  # samples 0..319 played
@@ -94,7 +94,7 @@ def test_hold_with_nothing_to_play_is_ignored():
 
 
 def test_a_hold_lets_silence_in_the_utterance_play_on_and_waits_at_the_next_sound():
-    q = PlaybackQueue(rate=16000)
+    q = PlaybackQueue()
     opener, gap, body = np.full(320, 0.5, np.float32), np.zeros(400, np.float32), np.full(800, 0.25, np.float32)
     q.enqueue(np.concatenate([opener, gap, body]), "Okay. Here is what I found.")
     render_blocks(q, 2)  # the opener
@@ -104,3 +104,18 @@ def test_a_hold_lets_silence_in_the_utterance_play_on_and_waits_at_the_next_soun
     q.hold(False)
     after = render_blocks(q, 5)
     np.testing.assert_array_equal(after[:800], body)  # from its first sample, no fade: it never sounded
+
+
+def test_a_hold_that_starts_on_a_zero_crossing_still_fades_the_sound_out():
+    q = PlaybackQueue()
+    audio = np.full(3000, 0.5, np.float32)
+    audio[320] = 0.0  # the waveform crosses zero right where the hold begins
+    q.enqueue(audio)
+    render_blocks(q, 2)
+    q.hold(True)
+    held = render_blocks(q, 3)
+    fade = int(16000 * 0.005)
+    np.testing.assert_allclose(held[:fade], audio[320:320 + fade] * np.linspace(1, 0, fade), rtol=1e-6)
+    assert not held[fade:].any()
+    q.hold(False)
+    np.testing.assert_allclose(render_blocks(q, 1)[fade:], audio[320 + 2 * fade:320 + fade + BLOCK])

@@ -119,3 +119,20 @@ def test_while_the_voice_is_held_the_model_hears_it_as_it_last_sounded():
     # Not held: the model hears what really played.
     policy.step(Snapshot(t_ns=600_000_000, start_ns=400_000_000, mic=silence, self_audio=silence), True)
     assert not policy.features.state.self_tail.any()
+
+
+def test_the_loop_holds_the_playback_for_the_tick_the_rules_hold_the_voice(monkeypatch):
+    from app.core.ring import RingBuffer
+    from app.interaction.loop import InteractionLoop
+    from app.speech.playback import PlaybackQueue
+
+    monkeypatch.setattr("app.interaction.floor_policy.HOLD_FRACTION", 0.0)  # every speaking tick is in doubt
+    ring = RingBuffer(16000, 10.0, 4)
+    playback = PlaybackQueue(ring.self_audio)
+    loop = InteractionLoop(ring, playback, build_policy(Settings()), None)
+    playback.enqueue(np.full(3 * 16000, 0.1, np.float32), "a long reply")
+    ring.mic.write(np.zeros(16000, np.float32), 0)
+    first = loop(0, 200_000_000)
+    assert first.action is Action.CONTINUE and playback.held
+    second = loop(1, 400_000_000)
+    assert second.action is Action.CONTINUE and not playback.held  # the hold had its tick; it plays on

@@ -12,7 +12,8 @@ OVERDUE_S = 0.4
 """A cue the model has not spoken this long after its time is spoken anyway: a request is never lost."""
 
 
-CUE_WORDS = ("tell me", "let me know", "say", "remind", "nudge", "ping", "alert", "warn", "call out", "shout", "count")
+CUE_WORDS = ("tell me", "let me know", "say", "remind", "nudge", "ping", "alert", "warn", "call out", "shout", "count",
+             "time's up", "times up", "time is up")
 ACKNOWLEDGE = "I will tell you."
 """Said after the opener ("Okay.") when a timed request is on the clock."""
 _NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
@@ -22,8 +23,10 @@ def cue_seconds(text: str) -> float | None:
     """Seconds the user asked to be told about ("tell me when ten seconds have passed"), else None."""
     low = text.lower()
     asks = any(re.search(rf"\b{w}\b", low) for w in CUE_WORDS)
-    # Recognition often garbles the verb ("let me go after 11 seconds"); "after/in/when ... seconds" still asks.
-    timed = re.search(r"\b(after|in|when|once)\b.*\b(seconds?|minutes?)\b", low) is not None
+    # Recognition often garbles the verb ("let me go after 11 seconds", "10 seconds and then they'll meet");
+    # "after/in/when ... seconds", "seconds later/from now" and "seconds and then ..." still ask.
+    timed = re.search(r"\b(after|in|when|once)\b.*\b(seconds?|minutes?)\b"
+                      r"|\b(seconds?|minutes?)\b,? (later|from now|and then)\b", low) is not None
     if not (asks or timed):
         return None
     seconds = parse_duration(low)

@@ -105,6 +105,12 @@ def test_reset_drops_everything():
     ("tell me in two hours", None),  # more than an hour is not a cue
     ("Count five seconds and lentil me.", 5.0),  # "count N seconds" asks even when "tell me" is misheard
     ("count the apples", None),
+    # as recognition hears requests on unfamiliar voices: the verb garbled, the duration intact
+    ("He said I'd win 14 seconds later.", 14.0),
+    ("And five seconds. See your time's up.", 5.0),
+    ("10 seconds and then they'll meet.", 10.0),
+    ("ping me thirty seconds from now", 30.0),
+    ("I waited ten seconds", None),  # a duration, but nothing asked
 ])
 def test_cue_seconds(text, seconds):
     got = cue_seconds(text)

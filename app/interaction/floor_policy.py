@@ -28,9 +28,15 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
    turn, so there is no second take until the user speaks again (and none before they first speak).
    When the words so far sound unfinished (``unfinished``: the newest transcript ends on "with",
    "and", "um", a comma...), the take is held instead: the tick reports ``pausing`` and LISTENs, and
-   the turn is taken as soon as the words sound finished or the hold reaches ``hold_limit_s``.
-   While the transcript has not yet heard the user's last words (``words_pending``), the take waits
-   for them, at most ``words_wait_s``. The user speaking again ends the hold.
+   the turn is taken as soon as the words sound finished on a tick that still has take evidence, or
+   when the hold reaches ``hold_limit_s``. While the transcript has not yet heard the user's last
+   words (``words_pending``), the take waits for them, at most ``words_wait_s``, and again goes ahead
+   only on a tick with take evidence: when the model's evidence fades while the words come in (a
+   pause it first took for an end), the hold goes on. The user speaking again ends the hold.
+   Whatever the model says, a user who spoke to the assistant (with the floor open, or by
+   interrupting it) and then stays silent for longer than ``hold_limit_s`` gets an answer: the turn is taken.
+   The model's end-of-turn evidence can fade before a take (after its own "mm-hm" in a pause it
+   expects the user to go on), and a user must never be left waiting in silence.
    The evidence is the action head alone: it is trained on the decision itself and already sees
    what the state head sees; adding p(end_of_turn) would count the same evidence twice and put the
    sum on a 0..2 scale the thresholds do not mean.
@@ -177,6 +183,8 @@ class FloorState:
     yield_evidence: int = 0  # consecutive assistant-speaking ticks with weak yield evidence
     eot_ticks: int = 0  # consecutive assistant-silent ticks with take evidence
     hold_s: float | None = None  # how long a take has been held for unfinished words (None: not holding)
+    addressed: bool = False  # the open user turn was spoken to the assistant (floor open, or it yielded)
+    silent_s: float = 0.0  # how long the user has been silent in the open turn
     voice_held: bool = False  # the assistant's voice is held silent at its place this tick
     hold_spent: bool = False  # this stretch of doubt already had its hold
     last_action: Action = Action.LISTEN
@@ -201,7 +209,7 @@ class FloorPolicy:
 
     def reopen(self) -> None:
         """A take was taken back (its words ended mid-phrase): the user's turn is open again, held."""
-        self.state.in_user_turn = True
+        self.state.in_user_turn = self.state.addressed = True
         self.state.hold_s = 0.0
         self.state.eot_ticks = 0
 
@@ -218,9 +226,11 @@ class FloorPolicy:
             st.since_interject_s = 0.0
         elif action is Action.BACKCHANNEL:
             st.since_backchannel_s = 0.0
+        elif action is Action.YIELD:
+            st.addressed = True
         elif action is Action.TAKE_TURN:
-            st.in_user_turn = False
-            st.user_turn_s = 0.0
+            st.in_user_turn = st.addressed = False
+            st.user_turn_s = st.silent_s = 0.0
             st.eot_ticks = 0
             st.hold_s = None
         st.last_action = action
@@ -236,7 +246,11 @@ class FloorPolicy:
         st.since_interject_s += dt
         if user is UserState.SPEAKING:
             st.in_user_turn = True
+            st.addressed = st.addressed or not assistant_speaking
             st.hold_s = None
+            st.silent_s = 0.0
+        elif st.in_user_turn:
+            st.silent_s += dt
         if st.in_user_turn:
             st.user_turn_s += dt
         p_yield = probs.p(Action.YIELD)
@@ -265,9 +279,12 @@ class FloorPolicy:
         due = probs.cue_due >= CUE_P or probs.p(Action.INTERJECT) >= CUE_P
         if due and st.since_interject_s + _EPS >= CUE_REFRACTORY_S:
             return Action.INTERJECT, user
+        if st.in_user_turn and floor_open and st.addressed and st.silent_s + _EPS >= hold_limit_s(k) + dt:
+            return Action.TAKE_TURN, user  # silent as long as the assistant ever waits: answer
         if st.in_user_turn and floor_open and (st.eot_ticks >= take_ticks(k) or st.hold_s is not None):
             held = (0.0 if st.hold_s is None else st.hold_s) + dt
-            if (unfinished and held <= hold_limit_s(k) + _EPS) or (words_pending and held <= words_wait_s(k) + _EPS):
+            if ((unfinished or not take) and held <= hold_limit_s(k) + _EPS) or (
+                    words_pending and held <= words_wait_s(k) + _EPS):
                 st.hold_s = held
                 return Action.LISTEN, UserState.PAUSING
             return Action.TAKE_TURN, user

@@ -25,6 +25,25 @@ CONTINUATION_WORDS = frozenset((
 ))
 """Last words after which an utterance is not finished."""
 
+_OBJECTS = frozenset(("it", "me", "you", "him", "her", "us", "them", "this", "that", "these", "those", "one",
+                      "ones", "something", "anything", "everything", "lights", "light"))
+STRANDED_AFTER: dict[str, frozenset[str]] = {word: frozenset(verbs) for word, verbs in {
+    "in": ("log", "sign", "check", "plug", "come", "count", "fill", "drop", "move", "break", "let", "give"),
+    "on": ("turn", "switch", "put", "leave", "keep", "carry", "hold", "log", "move", "go", "come", "try"),
+    "for": ("waiting", "wait", "looking", "look", "asked", "ask", "asking", "pay", "paid", "is", "are", "was",
+            "were"),
+    "about": ("talking", "talk", "thinking", "think", "worry", "worried", "forget", "forgot", "is", "are", "was",
+              "were", "care", "know"),
+    "over": ("come", "move", "hand", "take", "think", "turn", "start", "is", "are", "was"),
+    "by": ("stop", "drop", "pass", "stand", "come", "go"),
+    "around": ("turn", "look", "stick", "come", "walk", "move", "turned"),
+    "through": ("go", "get", "come", "put", "read", "look", "went", "got"),
+}.items()}
+"""Words that end a request only right after an object ("turn it on", "log me in") or
+after a phrasal verb or a copula anywhere before them ("turn the lights on", "what are you waiting for", "what is it
+about"), with those verbs. Anywhere else more is coming: "the best things to do in", "a documentary on",
+"anything planned for"."""
+
 _WORD = re.compile(r"[a-z']+")
 
 
@@ -36,7 +55,12 @@ def sounds_unfinished(text: str) -> bool:
     if stripped.endswith((",", "-", "...", "…")):
         return True
     words = _WORD.findall(stripped.lower())
-    return bool(words) and words[-1] in CONTINUATION_WORDS
+    if not words:
+        return False
+    if words[-1] in STRANDED_AFTER:
+        ended = len(words) <= 2 or words[-2] in _OBJECTS or not STRANDED_AFTER[words[-1]].isdisjoint(words[:-1])
+        return not ended
+    return words[-1] in CONTINUATION_WORDS
 
 
 @dataclass

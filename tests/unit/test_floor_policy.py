@@ -124,8 +124,14 @@ SEQUENCES = [
     ("speech breaks the take evidence", Knobs(patience=0.75),
      ticks(3) + ticks(1, "end_of_turn", "take_turn") + ticks(1) + ticks(2, "end_of_turn", "take_turn"),
      "LLL" "L" "L" "LT"),
-    ("pause-holding never takes", Knobs(patience=0.0), ticks(5) + ticks(20, "pausing", "listen", 0.6) + ticks(3),
-     "L" * 28),
+    ("pause-holding never takes within the hold limit", Knobs(), ticks(5) + ticks(15, "pausing", "listen", 0.6)
+     + ticks(3), "L" * 23),
+    ("a silence past the hold limit is answered, whatever the model says", Knobs(),
+     ticks(5) + ticks(20, "pausing", "listen", 0.6), "L" * 5 + "L" * 15 + "T" + "LLLL"),
+    ("an impatient assistant answers a silence sooner", Knobs(patience=0.0),
+     ticks(5) + ticks(10, "pausing", "listen", 0.6), "L" * 5 + "L" * 5 + "T" + "LLLL"),
+    ("no answer to a silence after speech that overlapped the assistant", Knobs(),
+     ticks(3, "speaking", "continue", talking=True) + ticks(30, "silent", "listen"), "CCC" + "L" * 30),
     ("weak take evidence waits at patience 0.5", Knobs(), ticks(3) + ticks(10, "pausing", "take_turn", 0.4),
      "L" * 13),
     ("weak take evidence takes at patience 0", Knobs(patience=0.0), ticks(3) + ticks(3, "pausing", "take_turn", 0.4),
@@ -360,8 +366,15 @@ def test_unfinished_words_hold_the_take_until_they_sound_finished():
     script = words(10, "speaking", "listen", False) + words(3, "end_of_turn", "take_turn", True)
     assert run_words(policy, script) == "L" * 13
     assert policy.step(probs("end_of_turn", "take_turn"), False, True)[1] is UserState.PAUSING
-    # a fresher transcript sounds finished: the held take goes ahead even though p(take) has dropped
-    assert run_words(policy, words(1, "silent", "listen", False)) == "T"
+    # a fresher transcript sounds finished: the held take goes ahead on the next tick the model agrees
+    assert run_words(policy, words(2, "silent", "listen", False) + words(1, "silent", "take_turn", False)) == "LLT"
+
+
+def test_a_hold_whose_take_evidence_faded_waits_for_the_limit():
+    policy = FloorPolicy()
+    out = run_words(policy, words(5, "speaking", "listen", False) + words(1, "end_of_turn", "take_turn", True)
+                    + words(30, "silent", "listen", False))
+    assert out.index("T") - 5 == round(hold_limit_s(policy.knobs) / 0.2)  # answered at the silence limit
 
 
 def test_the_hold_ends_at_the_patience_limit():
@@ -370,7 +383,8 @@ def test_the_hold_ends_at_the_patience_limit():
         out = run_words(policy, words(5, "speaking", "listen", False) + words(40, "silent", "take_turn", True))
         waited_s = (out.index("T") - 5) * 0.2  # listening ticks before the take
         knobs = Knobs(patience=patience)
-        assert waited_s == pytest.approx(0.2 * (take_ticks(knobs) - 1) + hold_limit_s(knobs)), patience
+        # the hold starts once the model is sure (take_ticks), but the silence counts from the user's last word
+        assert waited_s == pytest.approx(hold_limit_s(knobs)), patience
 
 
 def test_speaking_again_ends_the_hold_and_a_new_pause_starts_it_over():
@@ -394,9 +408,14 @@ def test_the_take_waits_briefly_for_the_last_words_then_goes_ahead():
     assert out == "L" * 5 + "L" + "T" + "L" * 8  # 0.2 s at the default patience, then the turn is taken
     policy.reset()
     arrived = [(probs("end_of_turn", "take_turn"), False, False, True),
-               (probs("silent", "listen"), False, False, False)]
+               (probs("end_of_turn", "take_turn"), False, False, False)]
     out = "".join(CODE[policy.step(pr, t, u, w)[0]] for pr, t, u, w in speech + arrived)
     assert out == "L" * 5 + "L" + "T"  # the words came in and sound finished: take at once
+    policy.reset()
+    faded = [(probs("end_of_turn", "take_turn"), False, False, True)] + [(probs("pausing", "listen"), False, False,
+                                                                          False)] * 3
+    out = "".join(CODE[policy.step(pr, t, u, w)[0]] for pr, t, u, w in speech + faded)
+    assert out == "L" * 5 + "LLLL"  # the model changed its mind while the words came in: the hold goes on
 
 
 def test_a_reopened_turn_is_held_for_the_rest_of_the_sentence_then_answered():

@@ -14,6 +14,11 @@ from app.interaction.turn_text import TurnText, sounds_unfinished
     "share my location with, um",
     "Let's do a short quiz on the Moon landing, I mean.",
     "Remind me to call...",
+    # a preposition with nothing after it, where no verb or object lets it end the sentence
+    "What are the best things to do in?",
+    "recommend a good documentary on.",
+    "Do I have anything planned for?",
+    "Can you tell me a bit about",
 ])
 def test_unfinished(text):
     assert sounds_unfinished(text)
@@ -24,6 +29,16 @@ def test_unfinished(text):
     "Turn the lights on.",
     "What is it for?",
     "Count nine seconds and then tell me.",
+    # a preposition ends the sentence after an object or a phrasal verb
+    "Turn the lights on.",
+    "turn it on",
+    "Lights on.",
+    "log me in",
+    "What are you waiting for?",
+    "Who is this for?",
+    "What was the last email from Sam about?",
+    "What are you thinking about?",
+    "Come in.",
     "",
     "   ",
 ])

@@ -28,11 +28,11 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
    turn, so there is no second take until the user speaks again (and none before they first speak).
    When the words so far sound unfinished (``unfinished``: the newest transcript ends on "with",
    "and", "um", a comma...), the take is held instead: the tick reports ``pausing`` and LISTENs, and
-   the turn is taken as soon as the words sound finished on a tick that still has take evidence, or
-   when the hold reaches ``hold_limit_s``. While the transcript has not yet heard the user's last
-   words (``words_pending``), the take waits for them, at most ``words_wait_s``, and again goes ahead
-   only on a tick with take evidence: when the model's evidence fades while the words come in (a
-   pause it first took for an end), the hold goes on. The user speaking again ends the hold.
+   the turn is taken as soon as the words sound finished or the hold reaches ``hold_limit_s``.
+   While the transcript has not yet heard the user's last words (``words_pending``), the take waits
+   for them, at most ``words_wait_s``. The user speaking again ends the hold. The model's take
+   evidence is a moment's signal (it fades within a few ticks even at a real end of turn), so a held
+   take does not wait for it to come back.
    Whatever the model says, a user who spoke to the assistant (with the floor open, or by
    interrupting it) and then stays silent for longer than ``hold_limit_s`` gets an answer: the turn is taken.
    The model's end-of-turn evidence can fade before a take (after its own "mm-hm" in a pause it
@@ -283,8 +283,7 @@ class FloorPolicy:
             return Action.TAKE_TURN, user  # silent as long as the assistant ever waits: answer
         if st.in_user_turn and floor_open and (st.eot_ticks >= take_ticks(k) or st.hold_s is not None):
             held = (0.0 if st.hold_s is None else st.hold_s) + dt
-            if ((unfinished or not take) and held <= hold_limit_s(k) + _EPS) or (
-                    words_pending and held <= words_wait_s(k) + _EPS):
+            if (unfinished and held <= hold_limit_s(k) + _EPS) or (words_pending and held <= words_wait_s(k) + _EPS):
                 st.hold_s = held
                 return Action.LISTEN, UserState.PAUSING
             return Action.TAKE_TURN, user

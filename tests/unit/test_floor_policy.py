@@ -366,15 +366,9 @@ def test_unfinished_words_hold_the_take_until_they_sound_finished():
     script = words(10, "speaking", "listen", False) + words(3, "end_of_turn", "take_turn", True)
     assert run_words(policy, script) == "L" * 13
     assert policy.step(probs("end_of_turn", "take_turn"), False, True)[1] is UserState.PAUSING
-    # a fresher transcript sounds finished: the held take goes ahead on the next tick the model agrees
-    assert run_words(policy, words(2, "silent", "listen", False) + words(1, "silent", "take_turn", False)) == "LLT"
-
-
-def test_a_hold_whose_take_evidence_faded_waits_for_the_limit():
-    policy = FloorPolicy()
-    out = run_words(policy, words(5, "speaking", "listen", False) + words(1, "end_of_turn", "take_turn", True)
-                    + words(30, "silent", "listen", False))
-    assert out.index("T") - 5 == round(hold_limit_s(policy.knobs) / 0.2)  # answered at the silence limit
+    # a fresher transcript sounds finished: the held take goes ahead even though p(take) has faded (the
+    # model's evidence is a moment's signal that fades at real ends of turn too)
+    assert run_words(policy, words(1, "silent", "listen", False)) == "T"
 
 
 def test_the_hold_ends_at_the_patience_limit():
@@ -408,14 +402,10 @@ def test_the_take_waits_briefly_for_the_last_words_then_goes_ahead():
     assert out == "L" * 5 + "L" + "T" + "L" * 8  # 0.2 s at the default patience, then the turn is taken
     policy.reset()
     arrived = [(probs("end_of_turn", "take_turn"), False, False, True),
-               (probs("end_of_turn", "take_turn"), False, False, False)]
+               (probs("silent", "listen"), False, False, False)]
     out = "".join(CODE[policy.step(pr, t, u, w)[0]] for pr, t, u, w in speech + arrived)
     assert out == "L" * 5 + "L" + "T"  # the words came in and sound finished: take at once
-    policy.reset()
-    faded = [(probs("end_of_turn", "take_turn"), False, False, True)] + [(probs("pausing", "listen"), False, False,
-                                                                          False)] * 3
-    out = "".join(CODE[policy.step(pr, t, u, w)[0]] for pr, t, u, w in speech + faded)
-    assert out == "L" * 5 + "LLLL"  # the model changed its mind while the words came in: the hold goes on
+
 
 
 def test_a_reopened_turn_is_held_for_the_rest_of_the_sentence_then_answered():

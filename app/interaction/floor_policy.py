@@ -30,13 +30,12 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
    "and", "um", a comma...), the take is held instead: the tick reports ``pausing`` and LISTENs, and
    the turn is taken as soon as the words sound finished or the hold reaches ``hold_limit_s``.
    While the transcript has not yet heard the user's last words (``words_pending``), the take waits
-   for them, at most ``words_wait_s``. The user speaking again ends the hold. The model's take
-   evidence is a moment's signal (it fades within a few ticks even at a real end of turn), so a held
-   take does not wait for it to come back.
-   Whatever the model says, a user who spoke to the assistant (with the floor open, or by
-   interrupting it) and then stays silent for longer than ``hold_limit_s`` gets an answer: the turn is taken.
-   The model's end-of-turn evidence can fade before a take (after its own "mm-hm" in a pause it
-   expects the user to go on), and a user must never be left waiting in silence.
+   for them, at most ``words_wait_s``. The user speaking again ends the hold.
+   The model's take evidence is a moment's signal: it fades within a few ticks even at a real end of
+   turn, so a held take does not wait for it to come back, and it can fade before any take at all
+   (after its own "mm-hm" in a pause the model expects the user to go on). So, whatever the model
+   says, a user who spoke to the assistant (with the floor open, or by interrupting it) and then
+   stays silent for longer than ``hold_limit_s`` gets an answer: the turn is taken.
    The evidence is the action head alone: it is trained on the decision itself and already sees
    what the state head sees; adding p(end_of_turn) would count the same evidence twice and put the
    sum on a 0..2 scale the thresholds do not mean.
@@ -279,14 +278,16 @@ class FloorPolicy:
         due = probs.cue_due >= CUE_P or probs.p(Action.INTERJECT) >= CUE_P
         if due and st.since_interject_s + _EPS >= CUE_REFRACTORY_S:
             return Action.INTERJECT, user
-        if st.in_user_turn and floor_open and st.addressed and st.silent_s + _EPS >= hold_limit_s(k) + dt:
-            return Action.TAKE_TURN, user  # silent as long as the assistant ever waits: answer
-        if st.in_user_turn and floor_open and (st.eot_ticks >= take_ticks(k) or st.hold_s is not None):
-            held = (0.0 if st.hold_s is None else st.hold_s) + dt
-            if (unfinished and held <= hold_limit_s(k) + _EPS) or (words_pending and held <= words_wait_s(k) + _EPS):
-                st.hold_s = held
-                return Action.LISTEN, UserState.PAUSING
-            return Action.TAKE_TURN, user
+        if st.in_user_turn and floor_open:
+            if st.addressed and st.silent_s + _EPS >= hold_limit_s(k) + dt:
+                return Action.TAKE_TURN, user  # silent as long as the assistant ever waits: answer
+            if st.eot_ticks >= take_ticks(k) or st.hold_s is not None:
+                held = (0.0 if st.hold_s is None else st.hold_s) + dt
+                if (unfinished and held <= hold_limit_s(k) + _EPS) or (
+                        words_pending and held <= words_wait_s(k) + _EPS):
+                    st.hold_s = held
+                    return Action.LISTEN, UserState.PAUSING
+                return Action.TAKE_TURN, user
         if (
             k.backchannel_rate > 0.0
             and probs.p(Action.BACKCHANNEL) >= BACKCHANNEL_P

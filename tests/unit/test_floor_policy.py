@@ -130,6 +130,8 @@ SEQUENCES = [
      ticks(5) + ticks(20, "pausing", "listen", 0.6), "L" * 5 + "L" * 15 + "T" + "LLLL"),
     ("an impatient assistant answers a silence sooner", Knobs(patience=0.0),
      ticks(5) + ticks(10, "pausing", "listen", 0.6), "L" * 5 + "L" * 5 + "T" + "LLLL"),
+    ("a user who cut the assistant off and then fell silent is answered at the limit", Knobs(),
+     ticks(1, "speaking", "yield", talking=True) + ticks(20, "silent", "listen"), "Y" + "L" * 15 + "T" + "LLLL"),
     ("no answer to a silence after speech that overlapped the assistant", Knobs(),
      ticks(3, "speaking", "continue", talking=True) + ticks(30, "silent", "listen"), "CCC" + "L" * 30),
     ("weak take evidence waits at patience 0.5", Knobs(), ticks(3) + ticks(10, "pausing", "take_turn", 0.4),
@@ -405,7 +407,6 @@ def test_the_take_waits_briefly_for_the_last_words_then_goes_ahead():
                (probs("silent", "listen"), False, False, False)]
     out = "".join(CODE[policy.step(pr, t, u, w)[0]] for pr, t, u, w in speech + arrived)
     assert out == "L" * 5 + "L" + "T"  # the words came in and sound finished: take at once
-
 
 
 def test_a_reopened_turn_is_held_for_the_rest_of_the_sentence_then_answered():

@@ -29,8 +29,7 @@ def test_unfinished(text):
     "Turn the lights on.",
     "What is it for?",
     "Count nine seconds and then tell me.",
-    # a preposition ends the sentence after an object or a phrasal verb
-    "Turn the lights on.",
+    # a preposition ends the sentence after an object or a phrasal verb ("Turn the lights on." above)
     "turn it on",
     "Lights on.",
     "log me in",

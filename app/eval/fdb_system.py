@@ -79,13 +79,15 @@ class Speech:
         st.feed(audio)
         return st.partial().text
 
-    def transcribe(self, audio: np.ndarray) -> tuple[str, float | None]:
-        """Text of a user turn and where its last word ends (seconds into ``audio``)."""
+    def transcribe(self, audio: np.ndarray, partial: str | None = None) -> tuple[str, float | None]:
+        """Text of a user turn and where its last word ends (seconds into ``audio``); ``partial`` is the
+        newest partial hypothesis of the turn, which stands in for a final that loops (as live).
+        """
         from app.speech.asr import StreamingTranscriber
 
         st = StreamingTranscriber(self.whisper)
         st.feed(audio)
-        final = st.finalize()
+        final = st.finalize(partial)
         return final.text, (final.words[-1].end if final.words else None)
 
 
@@ -213,11 +215,13 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
     hooks: list[Callable[[Snapshot, Decision], None]] = [recorder.hook]
     policy: Any
     turn_text: TurnText | None = None
+    feed: PartialFeed | None = None
     if policy_name == "model":
         turn_text = TurnText()
         policy = ModelPolicy(InteractionModel(model_path), SileroVad(), knobs=knobs, tick_s=tick_ms / 1000, cues=cues,
                              turn_text=turn_text)
-        hooks.append(PartialFeed(speech, recorder, turn_text).hook)
+        feed = PartialFeed(speech, recorder, turn_text)
+        hooks.append(feed.hook)
     else:
         policy = BaselineTimer(BaselinePolicy(SileroVad(), tick_s=tick_ms / 1000), cues)
     turns: list[dict[str, Any]] = []
@@ -228,7 +232,9 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
     def take_turn(t_ns: int) -> tuple[np.ndarray, str]:
         wall = time.perf_counter()
         audio = recorder.audio()
-        text, last_end = speech.transcribe(audio) if audio.size else ("", None)
+        # Responders run before the hooks, so the feed still holds the turn's newest partial here.
+        partial = feed.text if feed is not None else None
+        text, last_end = speech.transcribe(audio, partial) if audio.size else ("", None)
         opener = OPENERS[n_reply[0] % len(OPENERS)]
         if turn_text is not None and turn_text.retract(text, t_ns):
             # As live: the final transcript ends mid-phrase, so the opener stops when it arrives and the

@@ -64,6 +64,8 @@ FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 """faster-whisper's retries for a final transcript; a partial makes one greedy pass (the next one comes soon)."""
 TOKENS_PER_S = 10
 """Most tokens a second of speech needs (fast English is about 6); caps the decoder's runaway loops."""
+LOOP_REPEATS = 4
+"""Times in a row one phrase must come back for a transcript to count as a decoder loop (see ``decoder_loop``)."""
 
 
 def encoder_frames(features: np.ndarray, margin: int = WINDOW_MARGIN_FRAMES) -> int:
@@ -130,6 +132,33 @@ def drop_repeats(segments: Sequence[Any]) -> list[Any]:
             continue
         kept.append(seg)
     return kept
+
+
+def decoder_loop(text: str, repeats: int = LOOP_REPEATS, longest: int = 4) -> bool:
+    """Whether ``text`` holds one phrase of up to ``longest`` words ``repeats`` times in a row.
+
+    That is whisper's decoder looping on audio it cannot read, not speech: measured on unfamiliar voices,
+    "C-C-C-C-C-C-C-C-C-" for "hey, say now when fourteen seconds are done" (the greedy partial a moment
+    before had "... in 14 seconds"), and "until the end of the end of the end of the end". The token cap
+    keeps such a loop short, so whisper's own compression-ratio check does not catch it.
+    """
+    tokens = re.findall(r"[a-z0-9']+", text.lower())
+    for n in range(1, longest + 1):
+        for i in range(len(tokens) - n * repeats + 1):
+            phrase = tokens[i : i + n]
+            if all(tokens[i + k * n : i + (k + 1) * n] == phrase for k in range(1, repeats)):
+                return True
+    return False
+
+
+def unlooped(text: str, words: tuple[Word, ...], partial: str) -> tuple[str, tuple[Word, ...]]:
+    """A final transcript's text and words, or ``partial`` (without word times) when the final is a
+    decoder loop and the partial is not.
+    """
+    partial = partial.strip()
+    if decoder_loop(text) and partial and not decoder_loop(partial):
+        return partial, ()
+    return text, words
 
 
 class StreamingTranscriber:
@@ -221,8 +250,13 @@ class StreamingTranscriber:
             " ".join(self._stable), " ".join(words[len(self._stable) :]), self.audio_s, time.monotonic_ns()
         )
 
-    def finalize(self) -> FinalTranscript:
-        """Transcribe the whole utterance with word timestamps, then start a new one."""
+    def finalize(self, fallback: str | None = None) -> FinalTranscript:
+        """Transcribe the whole utterance with word timestamps, then start a new one.
+
+        When the beam search loops (``decoder_loop``), the newest partial hypothesis of the utterance
+        (or ``fallback``, for a caller that decoded its partials elsewhere) stands in for it, without
+        word times: it came from another pass over the audio and is the better account of what was said.
+        """
         segments = self._decode(self.final_beam_size, True)
         words = tuple(
             Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3))
@@ -230,6 +264,7 @@ class StreamingTranscriber:
             for w in (s.words or [])
         )
         text = " ".join(s.text.strip() for s in segments).strip()
+        text, words = unlooped(text, words, " ".join(self._previous) if fallback is None else fallback)
         result = FinalTranscript(text, words, self.audio_s, time.monotonic_ns())
         self.reset()
         return result

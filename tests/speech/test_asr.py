@@ -15,11 +15,14 @@ from app.speech.asr import (
     FinalTranscript,
     PartialTranscript,
     StreamingTranscriber,
+    Word,
     agreed_prefix,
+    decoder_loop,
     drop_repeats,
     encoder_frames,
     max_new_tokens,
     transcribe_file,
+    unlooped,
 )
 from app.speech.audio import APP_RATE, pad, write_wav
 from app.speech.models import ModelNotFoundError, whisper_model_path
@@ -64,6 +67,30 @@ def test_a_phrase_repeated_as_the_next_segment_is_dropped() -> None:
     spoken = [Seg(text=" No."), Seg(text=" No."), Seg(text=" Call her."), Seg(text=" Then call me."),
               Seg(text=" Call her.")]
     assert drop_repeats(spoken) == spoken  # one-word answers and phrases that come back later stay
+
+
+@pytest.mark.parametrize(("text", "loops"), [
+    ("C-C-C-C-C-C-C-C-C-", True),
+    ("Count time seconds until the end of the end of the end of the end of the end", True),
+    ("coms, coms, coms, coms, coms, You can kill me...", True),
+    ("green green green green", True),
+    ("No, no, no, I said the kitchen.", False),  # three times is still speech
+    ("Can you tell me when six seconds have gone by?", False),
+    ("Is it far, far away? Very, very far?", False),
+    ("", False),
+])
+def test_decoder_loop_is_one_phrase_four_times_in_a_row(text: str, loops: bool) -> None:
+    assert decoder_loop(text) is loops
+
+
+def test_a_looping_final_gives_way_to_the_partial() -> None:
+    words = (Word("C-C-C-C-C-C-C-C-C-", 0.5, 2.9),)
+    said = "Say that I'm in 14 seconds, my god."
+    assert unlooped("C-C-C-C-C-C-C-C-C-", words, f" {said} ") == (said, ())
+    assert unlooped("C-C-C-C-C-C-C-C-C-", words, "") == ("C-C-C-C-C-C-C-C-C-", words)  # nothing better
+    assert unlooped("C-C-C-C-C-C-C-C-C-", words, "C C C C") == ("C-C-C-C-C-C-C-C-C-", words)  # loops too
+    fine = (Word("Turn", 0.2, 0.4), Word("it", 0.4, 0.5), Word("on.", 0.5, 0.8))
+    assert unlooped("Turn it on.", fine, "Turn it") == ("Turn it on.", fine)
 
 
 def test_unknown_model_name_says_what_to_do() -> None:

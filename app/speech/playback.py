@@ -6,6 +6,12 @@ output the same way but keeps the place: ``hold(False)`` plays on from the very 
 silent, so a voice held for a moment of doubt ("is the user cutting in?") loses no words. Silence
 already in the utterance goes on playing through a hold (the hold waits at the next sound), and both
 edges of a held sound are faded over ``FADE_S`` so they do not click.
+
+A hold and the pause after it overlap instead of adding up, so that a held voice does not sound like
+one that stopped: when the voice plays on, the quiet just ahead in the reply (the dying end of a word,
+the pause before the next phrase) is skipped for as long as the hold lasted. (The pause before a hold
+has been heard already; cutting the hold short there would let the voice sound again just before the
+tick that decides whether the user is cutting in, and every real interruption there would stop late.)
 """
 
 from __future__ import annotations
@@ -25,6 +31,14 @@ from app.speech.audio import APP_RATE
 FADE_S = 0.005
 QUIET = 10 ** (-60 / 20)
 """Samples at or below this (-60 dBFS) are silence: a hold lets them play on."""
+PAUSE_QUIET = 10 ** (-45 / 20)
+"""A frame whose RMS is below this (-45 dBFS) is part of a pause as the listener hears it."""
+FRAME_S = 0.010
+"""The step in which quiet ahead is skipped after a hold."""
+
+
+def _quiet(audio: np.ndarray) -> bool:
+    return float(np.sqrt(np.mean(np.square(audio)))) < PAUSE_QUIET
 
 
 @dataclass
@@ -40,10 +54,13 @@ class PlaybackQueue:
 
     def __init__(self, self_ring: AudioRing | None = None) -> None:
         self._self_ring = self_ring
-        self._fade = max(1, int((self_ring.sample_rate if self_ring is not None else APP_RATE) * FADE_S))
+        rate = self_ring.sample_rate if self_ring is not None else APP_RATE
+        self._fade = max(1, int(rate * FADE_S))
+        self._frame = max(1, int(rate * FRAME_S))
         self._held = False  # asked to hold
         self._silent = False  # the hold has reached a sound: nothing advances
         self._faded = False  # the hold cut a sound short: fade in when it plays on
+        self._held_for = 0  # samples held silent at a sound: quiet ahead to skip when it plays on
         self._queue: collections.deque[_Utterance] = collections.deque()
         self._lock = threading.Lock()  # held only for a block copy
         self._ids = itertools.count(1)
@@ -78,8 +95,12 @@ class PlaybackQueue:
         with self._lock:
             spans = [HeardSpan(now, u.uid, u.pos, len(u.audio), stopped=True, text=u.text) for u in self._queue]
             self._queue.clear()
-            self._held = self._silent = self._faded = False
+            self._clear_hold()
         return spans
+
+    def _clear_hold(self) -> None:
+        self._held = self._silent = self._faded = False
+        self._held_for = 0
 
     def render(self, out: np.ndarray, t_ns: int) -> None:
         """Fill ``out`` (one block) with queued audio or silence; ``t_ns`` is when it will be heard."""
@@ -87,6 +108,7 @@ class PlaybackQueue:
         with self._lock:
             if self._held and self._silent:  # held at a sound: nothing advances
                 filled = 0
+                self._held_for += n
             elif self._held and self._sound_next():  # cut in mid-sound: fade it out, then hold
                 filled = self._take(out, min(n, self._fade), t_ns)
                 out[:filled] *= np.linspace(1.0, 0.0, filled, dtype=np.float32)
@@ -95,16 +117,30 @@ class PlaybackQueue:
                 # A hold stops sound, not time: silence in the utterance (the pause between the opener
                 # and the answer) plays on up to the next sound, so a hold there does not lengthen it.
                 filled = self._take(out, n, t_ns, quiet_only=True)
-                self._silent = filled < n and bool(self._queue)
+                self._silent = bool(self._queue) and (filled < n or self._sound_next())
             else:
+                if self._held_for:
+                    self._skip_quiet(self._held_for)
                 filled = self._take(out, n, t_ns)
                 if self._faded:  # playing on after a hold that cut a sound: fade in
                     k = min(filled, self._fade)
                     out[:k] *= np.linspace(0.0, 1.0, k, dtype=np.float32)
                 self._silent = self._faded = False
+                self._held_for = 0
         out[filled:] = 0.0
         if self._self_ring is not None:
             self._self_ring.write(out, t_ns)
+
+    def _skip_quiet(self, limit: int) -> None:
+        """Advance past up to ``limit`` samples of quiet at the front of the queue, frame by frame (lock held)."""
+        if not self._queue:
+            return
+        utt, skipped = self._queue[0], 0
+        while skipped + self._frame <= limit and utt.pos + self._frame <= len(utt.audio):
+            if not _quiet(utt.audio[utt.pos : utt.pos + self._frame]):
+                break
+            utt.pos += self._frame
+            skipped += self._frame
 
     def _sound_next(self) -> bool:
         """Whether the next ``FADE_S`` of the queue hold sound, not silence or a zero crossing (lock held)."""
@@ -135,7 +171,7 @@ class PlaybackQueue:
             elif quiet_only and filled < n:
                 break  # sound is next
         if not self._queue:
-            self._held = self._silent = self._faded = False
+            self._clear_hold()
         return filled
 
     def drain_finished(self) -> list[HeardSpan]:

@@ -119,3 +119,37 @@ def test_a_hold_that_starts_on_a_zero_crossing_still_fades_the_sound_out():
     assert not held[fade:].any()
     q.hold(False)
     np.testing.assert_allclose(render_blocks(q, 1)[fade:], audio[320 + 2 * fade:320 + fade + BLOCK])
+
+
+def test_a_hold_that_reaches_a_sound_after_a_pause_waits_there_as_long_as_it_is_held():
+    q = PlaybackQueue()
+    q.enqueue(np.concatenate([np.full(800, 0.5, np.float32), np.zeros(4800, np.float32),
+                              np.full(800, 0.25, np.float32)]))
+    render_blocks(q, 5)
+    q.hold(True)
+    assert not render_blocks(q, 60).any() and q.held
+    q.hold(False)
+    np.testing.assert_array_equal(render_blocks(q, 5)[:800], np.full(800, 0.25, np.float32))
+
+
+def test_quiet_ahead_after_a_hold_is_skipped_for_as_long_as_the_hold_lasted():
+    q = PlaybackQueue()
+    word, tail, pause = np.full(800, 0.5, np.float32), np.full(480, 0.002, np.float32), np.zeros(3200, np.float32)
+    q.enqueue(np.concatenate([word, tail, pause, np.full(3200, 0.25, np.float32)]))
+    render_blocks(q, 5)
+    q.hold(True)  # cuts the dying end of the word (-54 dBFS: sound, but quiet to a listener)
+    render_blocks(q, 20)  # 0.2 s held
+    q.hold(False)
+    out = render_blocks(q, 20)
+    # The first held block fades the tail out; the 19 silent ones after it are skipped from the quiet ahead.
+    quiet_ahead = len(tail) + len(pause) - int(16000 * 0.005)
+    assert np.flatnonzero(out > 0.1)[0] == quiet_ahead - 19 * BLOCK
+
+
+def test_a_hold_does_not_blip_where_silence_ends_on_a_block_boundary():
+    q = PlaybackQueue()
+    q.enqueue(np.concatenate([np.full(320, 0.5, np.float32), np.zeros(320, np.float32),
+                              np.full(800, 0.25, np.float32)]))
+    render_blocks(q, 2)
+    q.hold(True)
+    assert not render_blocks(q, 6).any()  # the silence, then nothing: no 5 ms of the next word

@@ -22,7 +22,7 @@ import numpy as np
 from app.core.clock import NS_PER_S
 from app.core.frames import Action, Decision, Snapshot, UserState
 from app.interaction.cues import ACKNOWLEDGE, CueClock
-from app.interaction.turn_text import TurnText
+from app.interaction.turn_text import TurnText, asks_partial
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +159,7 @@ class DialogueLoop:
         self._previous_start_ns = 0
         self._utterance_start_ns = 0
         self._in_utterance = False
+        self._results: list[Any] = []  # recognizer results picked up by ``pump``, handled by ``on_tick``
         self.user_turns: list[str] = []  # final transcripts sent to the reasoning tier
         self.streaming: set[str] = set()  # tasks whose reply the model has started to produce
 
@@ -169,15 +170,26 @@ class DialogueLoop:
         if self.cues is not None:
             self.cues.reset()
 
+    def pump(self, t_ns: int) -> None:
+        """Before the floor policy's step: pick up the recognizer's results.
+
+        A partial that finished since the last tick is then the text this tick's decision reads, not
+        the next tick's (``on_tick`` runs after the decision, and handles what was picked up here).
+        """
+        for result in self.recognizer.poll():
+            if not hasattr(result, "words") and self.turn_text is not None and self._in_utterance:
+                covers = self._utterance_start_ns + int(float(result.audio_s) * NS_PER_S)
+                self.turn_text.update(str(result.text), covers)
+            self._results.append(result)
+
     def on_tick(self, snap: Snapshot, decision: Decision) -> None:
         """Post this micro-turn's audio and decision; pick up whatever is ready; never blocks."""
         self._hear(snap, decision)
-        for result in self.recognizer.poll():
+        self.pump(snap.t_ns)
+        results, self._results = self._results, []
+        for result in results:
             self._on_frame(result)
-            if not hasattr(result, "words"):  # a partial hypothesis: captions, and the words so far
-                if self.turn_text is not None and self._in_utterance:
-                    covers = self._utterance_start_ns + int(float(result.audio_s) * NS_PER_S)
-                    self.turn_text.update(str(result.text), covers)
+            if not hasattr(result, "words"):  # a partial hypothesis: captions (``pump`` passed its words on)
                 continue
             text = str(result.text).strip()
             if text and self.turn_text is not None and self.turn_text.retract(text, snap.t_ns):
@@ -243,8 +255,7 @@ class DialogueLoop:
         if hearing:
             self._in_utterance = True
             self.recognizer.feed(snap.mic)
-            # Partials while the user talks, and one more as they stop: it holds their last words.
-            if speaking or self._was_speaking:
+            if asks_partial(decision.user_state, self._was_speaking):
                 self.recognizer.request_partial()
         self._was_speaking = speaking
         if decision.action is Action.TAKE_TURN and self._in_utterance:

@@ -137,7 +137,8 @@ class LiveSession:
         policy = build_policy(settings, self.cues, camera=self.settings.camera.enabled,
                               on_problem=self._policy_problem, turn_text=self.turn_text if dialogue else None)
         loop = InteractionLoop(self.ring, self.playback, policy,
-                               None if dialogue else chime_responder, tick_ms=self.settings.interaction.tick_ms,
+                               None if dialogue else chime_responder, [dialogue.pump] if dialogue else [],
+                               tick_ms=self.settings.interaction.tick_ms,
                                hooks=[dialogue.on_tick] if dialogue else [], echo_canceller=canceller,
                                on_heard=self._on_frame)
         scheduler = MicroTurnScheduler(clock, loop, period_ms=self.settings.interaction.tick_ms,

@@ -91,6 +91,8 @@ def run_headless(settings: Settings, mic_file: Path, out_dir: Path, *, camera_fi
     camera = FileCamera(camera_file, ring.video, t0, settings.camera.width) if camera_file else None
     if camera is not None:
         pumps.append(camera.pump)
+    if talk is not None:
+        pumps.append(talk.pump)  # the recognizer's newest partial, before the policy's step
     loop = InteractionLoop(ring, playback, build_policy(settings, cues, camera is not None),
                            None if talk else responder, pumps, settings.interaction.tick_ms,
                            hooks=[talk.on_tick] if talk else [],

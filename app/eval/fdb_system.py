@@ -28,7 +28,7 @@ from app.interaction.loop import InteractionLoop
 from app.interaction.model import InteractionModel
 from app.interaction.model_policy import ModelPolicy
 from app.interaction.scheduler import MicroTurnScheduler
-from app.interaction.turn_text import TurnText
+from app.interaction.turn_text import TurnText, asks_partial
 from app.speech.audio import APP_RATE
 from app.speech.backchannel import OPENERS as OPENER_WORDS
 from app.speech.backchannel import spoken_form, trim_silence
@@ -122,9 +122,10 @@ class TurnRecorder:
 class PartialFeed:
     """The live recognizer's partial transcripts on the virtual clock, for the policy's ``TurnText``.
 
-    As live: a partial is asked for on every tick the user speaks and once as they stop; asks made while
-    one is decoding collapse into one that starts when it finishes; each is ready after the time the
-    decode really took on this machine, and is read by the policy on the tick after that.
+    As live: a partial is asked for on every tick the user speaks, once as they stop, and on every tick
+    of a pause in their turn (see ``asks_partial``); asks made while one is decoding
+    collapse into one that starts when it finishes; each is ready after the time the decode really
+    took on this machine, and is read by the policy from the first tick after that.
     """
 
     speech: Speech
@@ -140,16 +141,20 @@ class PartialFeed:
         """No decode in flight, nothing asked."""
         self.ready_ns, self.text, self.covers_ns, self.asked, self.was_speaking = None, "", 0, False, False
 
+    def pump(self, t_ns: int) -> None:
+        """Before the policy's step (as live, ``DialogueLoop.pump``): deliver a partial finished by now."""
+        if self.ready_ns is not None and self.ready_ns <= t_ns:
+            self.turn_text.update(self.text, self.covers_ns)
+            self.ready_ns = None
+
     def hook(self, snap: Snapshot, decision: Decision) -> None:
-        """Deliver a finished partial, then ask for one if the user speaks (or just stopped)."""
+        """Ask for a partial if the user speaks (or just stopped, or pauses)."""
         if decision.action is Action.TAKE_TURN:
             self.reset()  # the policy cleared the turn's text as it took the turn
             return
-        if self.ready_ns is not None and self.ready_ns <= snap.t_ns:
-            self.turn_text.update(self.text, self.covers_ns)
-            self.ready_ns = None
+        self.pump(snap.t_ns)
         speaking = decision.user_state is UserState.SPEAKING
-        self.asked = self.asked or speaking or self.was_speaking
+        self.asked = self.asked or asks_partial(decision.user_state, self.was_speaking)
         self.was_speaking = speaking
         if self.asked and self.ready_ns is None and self.recorder.chunks and self.recorder.start_ns is not None:
             wall = time.perf_counter()
@@ -268,7 +273,8 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
         text = BACKCHANNELS[len(turns) % len(BACKCHANNELS)]
         return speech.clip(text), text
 
-    loop = InteractionLoop(ring, playback, policy, None, [mic.pump, speaker.pump], tick_ms,
+    pumps = [mic.pump, speaker.pump] + ([feed.pump] if feed is not None else [])
+    loop = InteractionLoop(ring, playback, policy, None, pumps, tick_ms,
                            hooks=hooks,
                            responders={Action.TAKE_TURN: take_turn, Action.INTERJECT: interject,
                                        Action.BACKCHANNEL: backchannel})

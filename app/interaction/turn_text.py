@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.core.frames import UserState
+
 CONTINUATION_WORDS = frozenset((
     # conjunctions: more is coming
     "and", "or", "but", "so", "because", "although", "though", "unless", "while", "whereas", "if",
@@ -61,6 +63,18 @@ def sounds_unfinished(text: str) -> bool:
         ended = len(words) <= 2 or words[-2] in _OBJECTS or not STRANDED_AFTER[words[-1]].isdisjoint(words[:-1])
         return not ended
     return words[-1] in CONTINUATION_WORDS
+
+
+def asks_partial(user_state: UserState, was_speaking: bool) -> bool:
+    """Whether this tick asks the recognizer for a new partial of the turn.
+
+    While the user talks, and once more as they stop: that one holds their last words. And on every tick
+    of a pause in the turn: a decode that ends right after the speech often hears the last word cut off
+    and writes it unfinished ("... visit it in the last..." for "... visit Edinburgh?"), and each tick of
+    silence after it lets the recognizer hear the word end; a take held for unfinished words would
+    otherwise wait out its whole limit on that first hypothesis.
+    """
+    return user_state in (UserState.SPEAKING, UserState.PAUSING) or was_speaking
 
 
 @dataclass

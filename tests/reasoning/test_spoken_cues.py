@@ -117,6 +117,17 @@ def test_partials_of_the_open_turn_reach_the_floor_policy_and_the_take_clears_th
 
 
 @pytest.mark.slow
+def test_a_partial_decoded_between_ticks_reaches_the_policy_before_the_next_decision(
+        espeak: Any, heard_turn: Any) -> None:
+    loop, turn = heard_turn
+    i = speak(loop, espeak("set the thermostat in the front room"), 0)  # each tick asks; the last is decoded
+    covers = turn.covers_ns
+    loop.pump((i + 1) * TICK)  # the next tick, before its decision
+    assert abs(turn.covers_ns - i * TICK) < 1_000_000  # the partial asked on the last tick: all the speech
+    assert turn.covers_ns > covers and len(turn.text.split()) >= 4
+
+
+@pytest.mark.slow
 def test_a_blind_take_of_unfinished_words_is_taken_back_and_joined_with_the_rest(
         espeak: Any, heard_turn: Any) -> None:
     loop, turn = heard_turn

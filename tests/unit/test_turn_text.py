@@ -2,7 +2,8 @@
 
 import pytest
 
-from app.interaction.turn_text import TurnText, sounds_unfinished
+from app.core.frames import UserState
+from app.interaction.turn_text import TurnText, asks_partial, sounds_unfinished
 
 
 @pytest.mark.parametrize("text", [
@@ -76,3 +77,17 @@ def test_a_take_with_all_words_in_or_finished_words_stands():
     turn.take(speech_end_ns=3_400_000_000)
     assert turn.blind_take and not turn.retract("What wine goes with fish?", now_ns=3_600_000_000)
     assert not turn.reopen
+
+
+@pytest.mark.parametrize(("state", "was_speaking", "asks"), [
+    (UserState.SPEAKING, False, True),  # the words so far
+    (UserState.SILENT, True, True),  # once as they stop: their last words
+    (UserState.END_OF_TURN, True, True),
+    (UserState.PAUSING, False, True),  # every tick of a pause: more silence lets a cut-off word end
+    (UserState.SILENT, False, False),  # nobody is talking: nothing new to hear
+    (UserState.END_OF_TURN, False, False),
+    (UserState.BACKCHANNEL, False, False),  # not the user's turn
+    (UserState.OTHER, False, False),
+])
+def test_which_ticks_ask_for_a_partial(state: UserState, was_speaking: bool, asks: bool) -> None:
+    assert asks_partial(state, was_speaking) is asks

@@ -16,12 +16,24 @@ CUE_WORDS = ("tell me", "let me know", "say", "remind", "nudge", "ping", "alert"
              "time's up", "times up", "time is up")
 ACKNOWLEDGE = "I will tell you."
 """Said after the opener ("Okay.") when a timed request is on the clock."""
+_UNIT = r"(?=(?:seconds?|minutes?)\b)"
+SOUNDALIKES = (
+    (re.compile(rf"\bfor\s+{_UNIT}"), "four "),
+    (re.compile(rf"\b(?:to|too)\s+{_UNIT}"), "two "),
+    (re.compile(rf"\bate\s+{_UNIT}"), "eight "),
+    (re.compile(r"\bwin\b"), "when"),
+)
+"""Words the recognizer writes for the ones said, on voices it knows poorly: right before a unit, "for",
+"to" and "ate" can only be the numbers ("can't for seconds, and then tell me" is "count four seconds"),
+and "win" is "when" ("say now win 14 seconds are done")."""
 _NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 
 
 def cue_seconds(text: str) -> float | None:
     """Seconds the user asked to be told about ("tell me when ten seconds have passed"), else None."""
     low = text.lower()
+    for pattern, said in SOUNDALIKES:
+        low = pattern.sub(said, low)
     asks = any(re.search(rf"\b{w}\b", low) for w in CUE_WORDS)
     # Recognition often garbles the verb ("let me go after 11 seconds", "10 seconds and then they'll meet");
     # "after/in/when ... seconds", "seconds later/from now" and "seconds and then ..." still ask.

@@ -20,7 +20,10 @@ _UNITS = {"zero": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4,
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
          "ninety": 90}
 _UNIT_S = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "m": 60, "hour": 3600, "hr": 3600, "h": 3600}
-_NUM = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[ -][a-z]+)?)"
+_UNIT_WORDS = r"seconds?|secs?|minutes?|mins?|hours?|hrs?"
+_NUM = rf"(?:\d+(?:\.\d+)?|[a-z]+(?:[ -](?!(?:{_UNIT_WORDS})\b)[a-z]+)?)"
+"""A number in digits or in one or two words ("five", "twenty five"); a unit is never its second word,
+or "five seconds" alone would read as the number "five second" followed by "s"."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def parse_duration(text: str) -> float | None:
         return 1800.0
     total = 0.0
     found = False
-    for m in re.finditer(rf"\b({_NUM}|half)\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|[smh])\b", t):
+    for m in re.finditer(rf"\b({_NUM}|half)\s*({_UNIT_WORDS}|[smh])\b", t):
         num = words_to_number(m.group(1))
         if num is None:
             # "for a few minutes" etc.: try the last word only ("timer for five minutes" -> "five")

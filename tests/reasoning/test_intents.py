@@ -48,6 +48,10 @@ def test_parse_duration() -> None:
     assert parse_duration("in half an hour") == 1800
     assert parse_duration("for 1 hour and 5 minutes") == 3900
     assert parse_duration("no time here") is None
+    assert parse_duration("five minutes") == 300  # the number first, with nothing before it
+    assert parse_duration("eight seconds from now") == 8
+    assert parse_duration("twenty five seconds") == 25
+    assert parse_duration("set a timer for five minutes") == 300
 
 
 def test_tool_selection_per_turn() -> None:

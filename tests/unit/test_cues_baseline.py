@@ -111,6 +111,13 @@ def test_reset_drops_everything():
     ("10 seconds and then they'll meet.", 10.0),
     ("ping me thirty seconds from now", 30.0),
     ("I waited ten seconds", None),  # a duration, but nothing asked
+    # numbers and "when" written as words that sound the same
+    ("can't for seconds, and then tell me.", 4.0),
+    ("count to seconds and then tell me", 2.0),
+    ("ate seconds from now, say go", 8.0),
+    ("He said I'd win 14 seconds, I'll do.", 14.0),
+    ("wait for me, I'll tell you the time", None),  # "for" that is not before a unit stays "for"
+    ("tell me who will win", None),
 ])
 def test_cue_seconds(text, seconds):
     got = cue_seconds(text)

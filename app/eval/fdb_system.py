@@ -148,11 +148,10 @@ class PartialFeed:
             self.ready_ns = None
 
     def hook(self, snap: Snapshot, decision: Decision) -> None:
-        """Ask for a partial if the user speaks (or just stopped, or pauses)."""
+        """Ask for a partial if the user speaks (or just stopped, or pauses); ``pump`` delivers it."""
         if decision.action is Action.TAKE_TURN:
             self.reset()  # the policy cleared the turn's text as it took the turn
             return
-        self.pump(snap.t_ns)
         speaking = decision.user_state is UserState.SPEAKING
         self.asked = self.asked or asks_partial(decision.user_state, self.was_speaking)
         self.was_speaking = speaking

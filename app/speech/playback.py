@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.audio_io import rms_db
 from app.core.frames import HeardSpan
 from app.core.ring import AudioRing
 from app.speech.audio import APP_RATE
@@ -31,14 +32,10 @@ from app.speech.audio import APP_RATE
 FADE_S = 0.005
 QUIET = 10 ** (-60 / 20)
 """Samples at or below this (-60 dBFS) are silence: a hold lets them play on."""
-PAUSE_QUIET = 10 ** (-45 / 20)
-"""A frame whose RMS is below this (-45 dBFS) is part of a pause as the listener hears it."""
+PAUSE_QUIET_DB = -45.0
+"""A frame whose RMS level is below this (dBFS) is part of a pause as the listener hears it."""
 FRAME_S = 0.010
 """The step in which quiet ahead is skipped after a hold."""
-
-
-def _quiet(audio: np.ndarray) -> bool:
-    return float(np.sqrt(np.mean(np.square(audio)))) < PAUSE_QUIET
 
 
 @dataclass
@@ -137,7 +134,7 @@ class PlaybackQueue:
             return
         utt, skipped = self._queue[0], 0
         while skipped + self._frame <= limit and utt.pos + self._frame <= len(utt.audio):
-            if not _quiet(utt.audio[utt.pos : utt.pos + self._frame]):
+            if rms_db(utt.audio[utt.pos : utt.pos + self._frame]) >= PAUSE_QUIET_DB:
                 break
             utt.pos += self._frame
             skipped += self._frame

@@ -121,12 +121,18 @@ def test_a_hold_that_starts_on_a_zero_crossing_still_fades_the_sound_out():
     np.testing.assert_allclose(render_blocks(q, 1)[fade:], audio[320 + 2 * fade:320 + fade + BLOCK])
 
 
-def test_a_hold_that_reaches_a_sound_after_a_pause_waits_there_as_long_as_it_is_held():
+def held_after_a_word(word: int, gap: int) -> PlaybackQueue:
+    """A reply of a loud word, ``gap`` samples of silence and a quieter word, held just after the first word."""
     q = PlaybackQueue()
-    q.enqueue(np.concatenate([np.full(800, 0.5, np.float32), np.zeros(4800, np.float32),
+    q.enqueue(np.concatenate([np.full(word, 0.5, np.float32), np.zeros(gap, np.float32),
                               np.full(800, 0.25, np.float32)]))
-    render_blocks(q, 5)
+    render_blocks(q, word // BLOCK)
     q.hold(True)
+    return q
+
+
+def test_a_hold_that_reaches_a_sound_after_a_pause_waits_there_as_long_as_it_is_held():
+    q = held_after_a_word(800, 4800)
     assert not render_blocks(q, 60).any() and q.held
     q.hold(False)
     np.testing.assert_array_equal(render_blocks(q, 5)[:800], np.full(800, 0.25, np.float32))
@@ -147,9 +153,5 @@ def test_quiet_ahead_after_a_hold_is_skipped_for_as_long_as_the_hold_lasted():
 
 
 def test_a_hold_does_not_blip_where_silence_ends_on_a_block_boundary():
-    q = PlaybackQueue()
-    q.enqueue(np.concatenate([np.full(320, 0.5, np.float32), np.zeros(320, np.float32),
-                              np.full(800, 0.25, np.float32)]))
-    render_blocks(q, 2)
-    q.hold(True)
+    q = held_after_a_word(320, 320)
     assert not render_blocks(q, 6).any()  # the silence, then nothing: no 5 ms of the next word

@@ -91,3 +91,15 @@ def test_a_take_with_all_words_in_or_finished_words_stands():
 ])
 def test_which_ticks_ask_for_a_partial(state: UserState, was_speaking: bool, asks: bool) -> None:
     assert asks_partial(state, was_speaking) is asks
+
+
+def test_the_evaluations_partial_is_delivered_from_the_first_tick_after_its_decode() -> None:
+    from app.eval.fdb_system import PartialFeed, TurnRecorder
+
+    turn = TurnText()
+    feed = PartialFeed(speech=None, recorder=TurnRecorder(), turn_text=turn)  # type: ignore[arg-type]
+    feed.text, feed.covers_ns, feed.ready_ns = "set the thermostat in the", 2_400_000_000, 2_500_000_000
+    feed.pump(2_400_000_000)  # the decode is still running
+    assert turn.text == ""
+    feed.pump(2_600_000_000)  # the next tick, before its decision
+    assert (turn.text, turn.covers_ns, feed.ready_ns) == ("set the thermostat in the", 2_400_000_000, None)

@@ -89,15 +89,21 @@ class TurnText:
     covers_ns: int = 0
     blind_take: bool = False  # the last take came before the user's last words were transcribed
     reopen: bool = False  # a blind take was taken back: the policy reopens the user's turn, holding
+    carried: str = ""  # the words of a take taken back; the partials of the rest of the turn follow them
 
     def update(self, text: str, covers_ns: int) -> None:
-        """A newer hypothesis of everything said in this turn, up to `covers_ns`."""
-        self.text = text.strip()
+        """A newer hypothesis of everything said in this turn since its last take, up to `covers_ns`.
+
+        After a take was taken back, the recognizer starts over on the audio that follows it: its
+        partials are the rest of the sentence, so they follow the carried words (a partial of the
+        silence after "what wine would go nicely with," is empty, and the words still end mid-phrase).
+        """
+        self.text = f"{self.carried} {text.strip()}".strip()
         self.covers_ns = covers_ns
 
     def reset(self) -> None:
         """The turn is over (taken or abandoned); ``blind_take`` stays for the final transcript to check."""
-        self.text = ""
+        self.text = self.carried = ""
         self.covers_ns = 0
 
     def take(self, speech_end_ns: int) -> None:
@@ -115,6 +121,7 @@ class TurnText:
         if not (blind and sounds_unfinished(final_text)):
             return False
         self.update(final_text, now_ns)
+        self.carried = self.text
         self.reopen = True
         return True
 

@@ -103,3 +103,17 @@ def test_the_evaluations_partial_is_delivered_from_the_first_tick_after_its_deco
     assert turn.text == ""
     feed.pump(2_600_000_000)  # the next tick, before its decision
     assert (turn.text, turn.covers_ns, feed.ready_ns) == ("set the thermostat in the", 2_400_000_000, None)
+
+
+def test_the_words_of_a_take_taken_back_stay_until_the_turn_is_taken():
+    turn = TurnText()
+    turn.update("what wine would go", covers_ns=2_000_000_000)
+    turn.take(speech_end_ns=2_600_000_000)  # before the user's last words were in
+    assert turn.retract("What wine would go nicely with,", now_ns=3_000_000_000)
+    turn.update("", covers_ns=3_200_000_000)  # the recognizer starts over on the silence after the take
+    assert turn.text == "What wine would go nicely with," and turn.unfinished
+    turn.update("fish?", covers_ns=3_800_000_000)
+    assert turn.text == "What wine would go nicely with, fish?" and not turn.unfinished
+    turn.take(speech_end_ns=3_600_000_000)
+    turn.update("and", covers_ns=5_000_000_000)  # a new turn starts from nothing
+    assert turn.text == "and"

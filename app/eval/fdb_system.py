@@ -235,6 +235,15 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
 
     def take_turn(t_ns: int) -> tuple[np.ndarray, str]:
         wall = time.perf_counter()
+
+        def spent(heard: str, **more: Any) -> float:
+            """The recognizer's and synthesizer's time for this take, recorded with what was heard."""
+            s = time.perf_counter() - wall
+            compute.append(s)
+            turns.append({"t": round((t_ns - t0) / NS_PER_S, 3), "heard": heard, "cue_s": None,
+                          "compute_s": round(s, 3)} | more)
+            return s
+
         audio = recorder.audio()
         # Responders run before the hooks, so the feed still holds the turn's newest partial here.
         partial = feed.text if feed is not None else None
@@ -244,12 +253,13 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
             # As live: the final transcript ends mid-phrase, so the opener stops when it arrives and the
             # words wait for the rest of the sentence.
             carry[0] = f"{carry[0]} {text}".strip()
-            spent = time.perf_counter() - wall
-            compute.append(spent)
-            turns.append({"t": round((t_ns - t0) / NS_PER_S, 3), "heard": text, "cue_s": None,
-                          "compute_s": round(spent, 3), "taken_back": True})
-            return speech.clip(opener)[: int(spent * APP_RATE)], opener
+            return speech.clip(opener)[: int(spent(text, taken_back=True) * APP_RATE)], opener
         text, carry[0] = f"{carry[0]} {text}".strip(), ""
+        if not text:
+            # As live: the recognizer heard no words in the turn (a "mm-hm", the TV), so nothing goes to
+            # reasoning and no reply follows the opener.
+            spent(text)
+            return speech.clip(opener), opener
         seconds = None
         if recorder.start_ns is not None and cue_seconds(text) is not None:
             spoken = speech.speech_end_s(audio) or last_end or audio.size / APP_RATE
@@ -257,11 +267,7 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
         body = ACKNOWLEDGE if seconds is not None else REPLIES[n_reply[0] % len(REPLIES)]
         n_reply[0] += 1
         first, rest = speech.clip(opener), speech.clip(body)
-        spent = time.perf_counter() - wall
-        compute.append(spent)
-        gap = np.zeros(max(0, int((spent - first.size / APP_RATE) * APP_RATE)), np.float32)
-        turns.append({"t": round((t_ns - t0) / NS_PER_S, 3), "heard": text, "cue_s": seconds,
-                      "compute_s": round(spent, 3)})
+        gap = np.zeros(max(0, int((spent(text, cue_s=seconds) - first.size / APP_RATE) * APP_RATE)), np.float32)
         return np.concatenate([first, gap, rest]), f"{opener} {body}"
 
     def interject(_t_ns: int) -> tuple[np.ndarray, str]:

@@ -9,7 +9,10 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
 2. Cue or sight: ``cue_due >= 0.5`` or p(action=interject) >= 0.5 while the assistant is silent ->
    INTERJECT at once (a cue never waits on patience), but never twice within 1.0 s, so a cue that
    stays due for a few ticks fires once. (The action head also interjects for what the camera shows.)
-3. Assistant speaking -> YIELD or CONTINUE. Evidence is p(action=yield):
+3. Assistant speaking -> YIELD or CONTINUE. A user who speaks on within ``COLLISION_S`` (0.6 s, while
+   the opener word plays) of the take was not done: the take collided with the rest of their turn,
+   and the tick yields at once whatever p(yield) says (the model hears the assistant's fresh reply as
+   holding the floor). Otherwise the evidence is p(action=yield):
    - YIELD when it is >= ``yield_threshold`` on one tick, or >= ``yield_weak_threshold`` (0.7 of it)
      on 2 consecutive ticks;
    - when the user state is ``backchannel`` or ``other`` (a "mm-hm", background speech, someone else
@@ -62,6 +65,7 @@ CUE_REFRACTORY_S = 1.0  # no second interjection within this long
 WEAK_YIELD_FRACTION = 0.7  # weak yield evidence is this fraction of the yield threshold ...
 WEAK_YIELD_TICKS = 2  # ... and must hold for this many consecutive ticks
 HARD_YIELD_P = 0.8  # other/background speech yields only at or above this
+COLLISION_S = 0.6  # user speech this soon after a take (the opener word) yields at once: they were not done
 HOLD_FRACTION = 0.4  # p(yield) at this fraction of the yield threshold holds the voice for a tick
 BACKCHANNEL_P = 0.4  # p(action=backchannel) needed to backchannel
 BACKCHANNEL_MIN_TURN_S = 3.0  # the user turn must have lasted this long first
@@ -179,6 +183,7 @@ class FloorState:
     user_turn_s: float = 0.0  # how long the open user turn has lasted
     since_backchannel_s: float = math.inf
     since_interject_s: float = math.inf
+    since_take_s: float = math.inf
     yield_evidence: int = 0  # consecutive assistant-speaking ticks with weak yield evidence
     eot_ticks: int = 0  # consecutive assistant-silent ticks with take evidence
     hold_s: float | None = None  # how long a take has been held for unfinished words (None: not holding)
@@ -229,7 +234,7 @@ class FloorPolicy:
             st.addressed = True
         elif action is Action.TAKE_TURN:
             st.in_user_turn = st.addressed = False
-            st.user_turn_s = st.silent_s = 0.0
+            st.user_turn_s = st.silent_s = st.since_take_s = 0.0
             st.eot_ticks = 0
             st.hold_s = None
         st.last_action = action
@@ -243,6 +248,7 @@ class FloorPolicy:
         st.t_s += dt
         st.since_backchannel_s += dt
         st.since_interject_s += dt
+        st.since_take_s += dt
         if user is UserState.SPEAKING:
             st.in_user_turn = True
             st.addressed = st.addressed or not assistant_speaking
@@ -264,6 +270,8 @@ class FloorPolicy:
         if not assistant_speaking or p_yield < hold_threshold(k):
             st.hold_spent = False
         if assistant_speaking:
+            if user is UserState.SPEAKING and st.since_take_s <= COLLISION_S + _EPS:
+                return Action.YIELD, user
             if listener_noise:
                 yields = p_yield >= max(HARD_YIELD_P, yield_threshold(k))
             else:

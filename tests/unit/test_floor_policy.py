@@ -162,6 +162,12 @@ SEQUENCES = [
      "CCC"),
     ("very sure backchannel-state speech yields", Knobs(interruption_sensitivity=0.0),
      ticks(1, "backchannel", "yield", 0.85, talking=True), "Y"),
+    ("a user who speaks on right after a take was not done: it yields at once", Knobs(),
+     ticks(5) + ticks(1, "end_of_turn", "take_turn") + ticks(1, "silent", "continue", talking=True)
+     + ticks(1, "speaking", "continue", talking=True), "LLLLL" "T" "C" "Y"),
+    ("past the opener, user speech needs yield evidence again", Knobs(),
+     ticks(5) + ticks(1, "end_of_turn", "take_turn") + ticks(3, "silent", "continue", talking=True)
+     + ticks(2, "speaking", "continue", talking=True), "LLLLL" "T" "CCC" "CC"),
     ("barge-in opens a user turn that is then taken", Knobs(patience=0.75), ticks(1, "speaking", "yield", talking=True)
      + ticks(3) + ticks(2, "end_of_turn", "take_turn"), "Y" "LLL" "LT"),
     # Cues

@@ -5,7 +5,11 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
 
 1. User state: the argmax of ``probs.user_state``; it is what gets reported. A tick whose state is
    ``speaking`` starts a user turn if none is open; ``user_turn_s`` counts the turn's length until the
-   assistant takes the turn.
+   assistant takes the turn. Speech heard as someone else's (``other``) stays theirs while it goes
+   on: while the assistant is silent, a ``speaking`` tick that continues ``other`` ticks, with no other
+   state between, counts as ``other`` (TV speech that outlasts the assistant's reply sounds plainer
+   once the reply stops, and the model's state flips to ``speaking``; answering it took over from
+   nobody). A silence ends this, and so does a yield: what the assistant yielded to is the user's.
 2. Cue or sight: ``cue_due >= 0.5`` or p(action=interject) >= 0.5 while the assistant is silent ->
    INTERJECT at once (a cue never waits on patience), but never twice within 1.0 s, so a cue that
    stays due for a few ticks fires once. (The action head also interjects for what the camera shows.)
@@ -23,9 +27,11 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
    - A CONTINUE with p(yield) >= ``hold_threshold`` (0.4 of the yield threshold) also holds the voice
      (``voice_held``: the playback falls silent at its place) for one tick, the way a speaker falters
      when someone starts to talk: if the next tick yields, the voice already stopped a tick earlier; if
-     not, it plays on from where it fell silent, 0.2 s later (a gap the listener and the benchmark hear
-     as a falter, not a stop). One hold per stretch of doubt: the next needs p(yield) to fall below the
-     hold threshold first. Holds never change which ticks yield.
+     not, it plays on from where it fell silent, 0.2 s later (a falter; next to a pause in the reply the
+     gap can be long enough to read as a stop). One hold per stretch of doubt: the next needs p(yield)
+     to fall below the hold threshold first. Holds never change which ticks yield. Speech heard as
+     someone else's (``other``) never holds the voice: the assistant talks on through a TV or a side
+     conversation without faltering. A ``backchannel``-like onset does, as most interruptions start as one.
 4. Assistant silent -> TAKE_TURN when p(action=take_turn) >= ``take_threshold`` on ``take_ticks``
    consecutive ticks in which the user is not speaking, and a user turn is open. Taking closes the
    turn, so there is no second take until the user speaks again (and none before they first speak).
@@ -191,6 +197,7 @@ class FloorState:
     silent_s: float = 0.0  # how long the user has been silent in the open turn
     voice_held: bool = False  # the assistant's voice is held silent at its place this tick
     hold_spent: bool = False  # this stretch of doubt already had its hold
+    overheard: bool = False  # the speech now heard began as someone else's (state other) and goes on
     last_action: Action = Action.LISTEN
 
     def reset(self) -> None:
@@ -232,6 +239,7 @@ class FloorPolicy:
             st.since_backchannel_s = 0.0
         elif action is Action.YIELD:
             st.addressed = True
+            st.overheard = False
         elif action is Action.TAKE_TURN:
             st.in_user_turn = st.addressed = False
             st.user_turn_s = st.silent_s = st.since_take_s = 0.0
@@ -245,6 +253,12 @@ class FloorPolicy:
         """Advance the clocks and evidence counters, then apply the rules in order."""
         st, k, dt = self.state, self.knobs, self.tick_s
         user = probs.state()
+        if user is UserState.OTHER:
+            st.overheard = True
+        elif user is not UserState.SPEAKING:
+            st.overheard = False
+        if st.overheard and user is UserState.SPEAKING and not assistant_speaking:
+            user = UserState.OTHER  # the same voice, heard plainer once the assistant fell silent
         st.t_s += dt
         st.since_backchannel_s += dt
         st.since_interject_s += dt
@@ -280,7 +294,7 @@ class FloorPolicy:
                 return Action.YIELD, user
             if was_held:  # the hold had its tick; if the doubt goes on, it does not hold again
                 st.hold_spent = p_yield >= hold_threshold(k)
-            elif not st.hold_spent and p_yield >= hold_threshold(k):
+            elif not st.hold_spent and user is not UserState.OTHER and p_yield >= hold_threshold(k):
                 st.voice_held = True
             return Action.CONTINUE, user
         due = probs.cue_due >= CUE_P or probs.p(Action.INTERJECT) >= CUE_P

@@ -103,6 +103,14 @@ def test_reported_user_state_is_the_argmax(state, talking):
     assert user is state
 
 
+def test_speech_that_goes_on_from_someone_elses_is_reported_as_theirs():
+    policy = FloorPolicy()
+    policy.step(probs(user="other", action="continue"), True)
+    assert policy.step(probs(user="speaking"), False)[1] is UserState.OTHER
+    assert policy.step(probs(user="silent"), False)[1] is UserState.SILENT
+    assert policy.step(probs(user="speaking"), False)[1] is UserState.SPEAKING
+
+
 # --- scripted sequences ----------------------------------------------------------------------------
 
 def speech_then_eot(eot_p: float = 0.9) -> list[tuple[Probs, bool]]:
@@ -168,6 +176,16 @@ SEQUENCES = [
     ("past the opener, user speech needs yield evidence again", Knobs(),
      ticks(5) + ticks(1, "end_of_turn", "take_turn") + ticks(3, "silent", "continue", talking=True)
      + ticks(2, "speaking", "continue", talking=True), "LLLLL" "T" "CCC" "CC"),
+    # Speech heard as someone else's
+    ("background speech that goes on once the assistant falls silent is still not the user's", Knobs(),
+     ticks(3, "other", "continue", talking=True) + ticks(3, "speaking") + ticks(3, "end_of_turn", "take_turn"),
+     "CCC" "LLL" "LLL"),
+    ("after a silence, speech opens the user's turn again", Knobs(),
+     ticks(3, "other", "continue", talking=True) + ticks(1, "silent") + ticks(3, "speaking")
+     + ticks(2, "end_of_turn", "take_turn"), "CCC" "L" "LLL" "TL"),
+    ("speech heard as someone else's that the assistant yields to is the user's", Knobs(),
+     ticks(1, "other", "yield", talking=True) + ticks(3, "speaking") + ticks(2, "end_of_turn", "take_turn"),
+     "Y" "LLL" "TL"),
     ("barge-in opens a user turn that is then taken", Knobs(patience=0.75), ticks(1, "speaking", "yield", talking=True)
      + ticks(3) + ticks(2, "end_of_turn", "take_turn"), "Y" "LLL" "LT"),
     # Cues
@@ -253,7 +271,9 @@ HOLDS = [
     ("weak evidence holds on its first tick and yields on its second", yielding(0.4, 0.4), "HY"),
     ("a new stretch of doubt holds again", yielding(0.25, 0.1, 0.3, 0.1), "HCHC"),
     ("a strong tick yields without a hold", yielding(0.9), "Y"),
-    ("background speech holds but needs 0.8 to yield", yielding(0.3, 0.7, 0.85, user="other"), "HCY"),
+    ("background speech never holds and needs 0.8 to yield", yielding(0.3, 0.7, 0.85, user="other"), "CCY"),
+    ("a backchannel-like onset holds (most interruptions start as one)", yielding(0.3, 0.85, user="backchannel"),
+     "HY"),
     ("a silent assistant never holds", yielding(0.3, 0.3, talking=False), "LL"),
 ]
 

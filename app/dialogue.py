@@ -274,13 +274,15 @@ def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame]
 
     Raises the speech or reasoning tier's own clear errors (missing model, bad path) for the caller to show.
     """
+    from app.interaction.cues import CUE_SECOND_LOOK
     from app.reasoning.runtime import build_worker, embedded_backend
     from app.speech.asr import AsrWorker
     from app.speech.backchannel import OPENERS, BackchannelBank
     from app.speech.tts import PiperTts
 
     sp = settings.speech
-    recognizer = AsrWorker(sp.asr_model, cpu_threads=sp.asr_threads)  # loads on its own thread meanwhile
+    # loads on its own thread meanwhile
+    recognizer = AsrWorker(sp.asr_model, cpu_threads=sp.asr_threads, second_look=CUE_SECOND_LOOK)
     voice = PiperTts(sp.voice)
     options = settings.reasoning.as_dict()
     if options["backend"] == "embedded" or options["http"]["fallback_to_embedded"]:

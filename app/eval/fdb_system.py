@@ -22,7 +22,7 @@ from app.core.clock import NS_PER_S, VirtualClock
 from app.core.frames import Action, Decision, Snapshot, UserState
 from app.core.ring import RingBuffer
 from app.interaction.baseline_policy import BaselinePolicy
-from app.interaction.cues import ACKNOWLEDGE, Cue, CueClock, cue_seconds
+from app.interaction.cues import ACKNOWLEDGE, CUE_SECOND_LOOK, Cue, CueClock, cue_seconds
 from app.interaction.floor_policy import Knobs
 from app.interaction.loop import InteractionLoop
 from app.interaction.model import InteractionModel
@@ -85,7 +85,7 @@ class Speech:
         """
         from app.speech.asr import StreamingTranscriber
 
-        st = StreamingTranscriber(self.whisper)
+        st = StreamingTranscriber(self.whisper, second_look=CUE_SECOND_LOOK)  # as live
         st.feed(audio)
         final = st.finalize(partial)
         return final.text, (final.words[-1].end if final.words else None)
@@ -93,24 +93,34 @@ class Speech:
 
 @dataclass
 class TurnRecorder:
-    """The mic audio of the user's current turn, for recognition when the assistant takes the floor."""
+    """The mic audio of the user's current turn, for recognition when the assistant takes the floor.
+
+    As live (``DialogueLoop``), the turn starts with the tick before its first one: speech onsets
+    straddle tick edges, and the model hears a word a tick after it starts, so without this pre-roll the
+    recognizer heard "come time seconds" for "count nine seconds".
+    """
 
     chunks: list[np.ndarray] = field(default_factory=list)
     start_ns: int | None = None
+    previous: tuple[int, np.ndarray] | None = None  # the last tick's (start, mic audio)
 
     def reset(self) -> None:
-        """Forget the turn."""
+        """Forget the turn (the last tick stays: it is the pre-roll of the next one)."""
         self.chunks.clear()
         self.start_ns = None
 
     def hook(self, snap: Snapshot, decision: Decision) -> None:
         """Keep audio while the user holds the floor; a take or interjection closes the turn."""
+        previous, self.previous = self.previous, (snap.start_ns, np.asarray(snap.mic))
         if decision.action is Action.TAKE_TURN:
             self.reset()
             return
         if decision.user_state in (UserState.SPEAKING, UserState.PAUSING, UserState.END_OF_TURN) or self.chunks:
             if self.start_ns is None:
                 self.start_ns = snap.start_ns
+                if previous is not None:
+                    self.start_ns = previous[0]
+                    self.chunks.append(previous[1])
             self.chunks.append(np.asarray(snap.mic))
 
     def audio(self) -> np.ndarray:

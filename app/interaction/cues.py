@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from app.core.clock import NS_PER_S
 from app.reasoning.intents import parse_duration
+from app.speech.asr import SecondLook
 
 OVERDUE_S = 0.4
 """A cue the model has not spoken this long after its time is spoken anyway: a request is never lost."""
@@ -29,11 +30,17 @@ and "win" is "when" ("say now win 14 seconds are done")."""
 _NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 
 
-def cue_seconds(text: str) -> float | None:
-    """Seconds the user asked to be told about ("tell me when ten seconds have passed"), else None."""
+def _as_said(text: str) -> str:
+    """``text`` in lower case with the recognizer's soundalikes read as what was said."""
     low = text.lower()
     for pattern, said in SOUNDALIKES:
         low = pattern.sub(said, low)
+    return low
+
+
+def cue_seconds(text: str) -> float | None:
+    """Seconds the user asked to be told about ("tell me when ten seconds have passed"), else None."""
+    low = _as_said(text)
     asks = any(re.search(rf"\b{w}\b", low) for w in CUE_WORDS)
     # Recognition often garbles the verb ("let me go after 11 seconds", "10 seconds and then they'll meet");
     # "after/in/when ... seconds", "seconds later/from now" and "seconds and then ..." still ask.
@@ -43,6 +50,23 @@ def cue_seconds(text: str) -> float | None:
         return None
     seconds = parse_duration(low)
     return seconds if seconds is not None and 0 < seconds <= 3600 else None
+
+
+CUE_PROMPT = "Tell me when ten seconds have passed. Wait five seconds and then say go. After twelve seconds, say stop."
+"""What a second look at a half-heard timed request primes the recognizer with: timed requests as users say them."""
+_NAMES_A_TIME = re.compile(r"\b(?:seconds?|minutes?|time'?s up|times up|time is up)\b")
+
+
+def half_heard_cue(text: str) -> bool:
+    """The words speak of a time ("come time seconds and then tell me") but name no duration at all."""
+    low = _as_said(text)
+    return _NAMES_A_TIME.search(low) is not None and parse_duration(low) is None
+
+
+CUE_SECOND_LOOK = SecondLook(CUE_PROMPT, half_heard_cue, lambda text: cue_seconds(text) is not None)
+"""The recognizer's second look at a final transcript that speaks of a time but names none (a decode of about
+0.2 s, and only then). What it hears is kept only if it names a duration, so a turn about something else is
+never turned into a timed request; the prompt's numbers can still win over a number heard poorly."""
 
 
 def cue_phrase(seconds: float) -> str:

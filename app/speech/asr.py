@@ -11,7 +11,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,21 @@ class FinalTranscript:
     words: tuple[Word, ...]
     audio_s: float
     t_ns: int
+
+
+@dataclass(frozen=True)
+class SecondLook:
+    """A second decode of a final transcript, primed with ``prompt``, for words a checker finds half-heard.
+
+    The recognizer mishears some requests on voices it knows poorly ("come time seconds and then tell
+    me"); decoding the same audio again with a prompt of such requests in the words users say them
+    often recovers them. ``wanted(text)`` says the first transcript needs the second look;
+    ``kept(text)`` says the second one is the better account (otherwise the first stands).
+    """
+
+    prompt: str
+    wanted: Callable[[str], bool]
+    kept: Callable[[str], bool]
 
 
 WINDOW_MARGIN_FRAMES = 300
@@ -175,6 +190,7 @@ class StreamingTranscriber:
         final_beam_size: int = 5,
         cpu_threads: int = 2,
         compute_type: str = "int8",
+        second_look: SecondLook | None = None,
     ) -> None:
         if model is None or isinstance(model, (str, Path)):
             model = load_whisper(model, cpu_threads, compute_type)
@@ -182,6 +198,7 @@ class StreamingTranscriber:
         self.language = language
         self.partial_beam_size = partial_beam_size
         self.final_beam_size = final_beam_size
+        self.second_look = second_look
         self.reset()
 
     def reset(self) -> None:
@@ -208,7 +225,7 @@ class StreamingTranscriber:
         return self._chunks[0] if self._chunks else np.zeros(0, np.float32)
 
     def _decode(self, beam_size: int, word_timestamps: bool, prefix: str | None = None,
-                temperatures: Sequence[float] = FALLBACK_TEMPERATURES) -> list[Any]:
+                temperatures: Sequence[float] = FALLBACK_TEMPERATURES, prompt: str | None = None) -> list[Any]:
         audio = self._buffer()
         if audio.size < APP_RATE // 10:
             return []
@@ -226,10 +243,21 @@ class StreamingTranscriber:
             condition_on_previous_text=False,
             vad_filter=False,
             prefix=prefix or None,
+            initial_prompt=prompt or None,
             max_new_tokens=max_new_tokens(audio.size / APP_RATE),
             temperature=list(temperatures),
         )
         return drop_repeats(list(segments))
+
+    def _final_pass(self, fallback: str | None, prompt: str | None = None) -> tuple[str, tuple[Word, ...]]:
+        segments = self._decode(self.final_beam_size, True, prompt=prompt)
+        words = tuple(
+            Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3))
+            for s in segments
+            for w in (s.words or [])
+        )
+        text = " ".join(s.text.strip() for s in segments).strip()
+        return unlooped(text, words, " ".join(self._previous) if fallback is None else fallback)
 
     def partial(self) -> PartialTranscript:
         """Re-transcribe the utterance so far; grow the stable prefix where this and the last hypothesis agree.
@@ -256,15 +284,14 @@ class StreamingTranscriber:
         When the beam search loops (``decoder_loop``), the newest partial hypothesis of the utterance
         (or ``fallback``, for a caller that decoded its partials elsewhere) stands in for it, without
         word times: it came from another pass over the audio and is the better account of what was said.
+        A ``second_look`` may then decode the audio once more, primed (see ``SecondLook``).
         """
-        segments = self._decode(self.final_beam_size, True)
-        words = tuple(
-            Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3))
-            for s in segments
-            for w in (s.words or [])
-        )
-        text = " ".join(s.text.strip() for s in segments).strip()
-        text, words = unlooped(text, words, " ".join(self._previous) if fallback is None else fallback)
+        text, words = self._final_pass(fallback)
+        look = self.second_look
+        if look is not None and look.wanted(text):
+            again, again_words = self._final_pass(fallback, look.prompt)
+            if look.kept(again):
+                text, words = again, again_words
         result = FinalTranscript(text, words, self.audio_s, time.monotonic_ns())
         self.reset()
         return result

@@ -14,6 +14,7 @@ from app.speech.asr import (
     AsrWorker,
     FinalTranscript,
     PartialTranscript,
+    SecondLook,
     StreamingTranscriber,
     Word,
     agreed_prefix,
@@ -110,6 +111,33 @@ def test_transcribes_piper_sentence(whisper: Any, sentence_audio: np.ndarray) ->
     assert starts == sorted(starts)
     assert all(w.end >= w.start for w in final.words)
     assert final.words[-1].end <= sentence_audio.size / APP_RATE + 0.1
+
+
+@pytest.mark.slow
+def test_a_second_look_decodes_again_only_when_wanted_and_stands_only_when_kept(
+        whisper: Any, sentence_audio: np.ndarray) -> None:
+    plain = StreamingTranscriber(whisper)
+    plain.feed(sentence_audio)
+    first = plain.finalize().text
+    shown: list[tuple[str, str]] = []
+
+    def final(wanted: bool, kept: bool) -> str:
+        look = SecondLook("Remind me to feed the cat on Monday morning.",
+                          lambda text: shown.append(("wanted", text)) or wanted,
+                          lambda text: shown.append(("kept", text)) or kept)
+        asr = StreamingTranscriber(whisper, second_look=look)
+        asr.feed(sentence_audio)
+        return asr.finalize().text
+
+    assert final(wanted=False, kept=True) == first
+    assert shown == [("wanted", first)]  # not wanted: no second decode
+    shown.clear()
+    assert final(wanted=True, kept=False) == first  # the first stands
+    assert [kind for kind, _ in shown] == ["wanted", "kept"]
+    shown.clear()
+    again = final(wanted=True, kept=True)
+    assert shown[-1] == ("kept", again)  # the second decode is what the final says
+    assert word_errors(SENTENCE, again).errors <= 1
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ from app.core.clock import NS_PER_S
 from app.core.frames import Action, Snapshot, UserState
 from app.eval.fdb_system import cue_seconds
 from app.interaction.baseline_policy import BaselinePolicy
-from app.interaction.cues import OVERDUE_S, Cue, CueClock
+from app.interaction.cues import CUE_SECOND_LOOK, OVERDUE_S, Cue, CueClock, half_heard_cue
 
 SR = 16000
 TICK = 3200
@@ -125,6 +125,26 @@ def test_cue_seconds(text, seconds):
         assert got is None
     else:
         assert got == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize(("text", "half_heard"), [
+    ("Come time seconds and then tell me.", True),  # "count nine seconds and then tell me", misheard
+    ("You need to say it can say time's up.", True),  # "in eight seconds, say time's up"
+    ("The Archimian Sanran seconds.", True),
+    ("count nine seconds and then tell me.", False),  # heard: nothing to look at again
+    ("can't for seconds and then tell me.", False),  # "for" before a unit is four
+    ("set a timer for five minutes", False),  # a duration, just not a spoken cue
+    ("tell me about Rome", False),  # no time in it
+    ("", False),
+])
+def test_half_heard_cue(text, half_heard):
+    assert half_heard_cue(text) is half_heard
+    assert CUE_SECOND_LOOK.wanted(text) is half_heard
+
+
+def test_a_second_look_is_kept_only_when_it_names_a_duration():
+    assert CUE_SECOND_LOOK.kept("Count ten seconds and then tell me.")
+    assert not CUE_SECOND_LOOK.kept("Come time seconds and then tell me.")
 
 
 # ---- BaselinePolicy with the real silero VAD -------------------------------------------------------------

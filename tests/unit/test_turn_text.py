@@ -117,3 +117,30 @@ def test_the_words_of_a_take_taken_back_stay_until_the_turn_is_taken():
     turn.take(speech_end_ns=3_600_000_000)
     turn.update("and", covers_ns=5_000_000_000)  # a new turn starts from nothing
     assert turn.text == "and"
+
+
+def test_the_evaluations_turn_audio_starts_a_tick_before_the_user_is_heard():
+    """As live: the word that starts the turn began in the tick before the model heard it."""
+    import numpy as np
+
+    from app.core.frames import Action, Decision, Snapshot
+    from app.eval.fdb_system import TurnRecorder
+
+    tick_ns = 200_000_000
+    recorder = TurnRecorder()
+
+    def tick(i: int, state: UserState, action: Action = Action.LISTEN) -> None:
+        snap = Snapshot(t_ns=(i + 1) * tick_ns, start_ns=i * tick_ns, mic=np.full(3200, float(i), np.float32),
+                        self_audio=np.zeros(3200, np.float32))
+        recorder.hook(snap, Decision(snap.t_ns, i, action, state, -30.0))
+
+    tick(0, UserState.SILENT)
+    tick(1, UserState.SILENT)  # the first word starts late in this tick
+    tick(2, UserState.SPEAKING)
+    tick(3, UserState.END_OF_TURN)
+    assert recorder.start_ns == 1 * tick_ns
+    assert [float(a[0]) for a in recorder.chunks] == [1.0, 2.0, 3.0]
+    tick(4, UserState.END_OF_TURN, Action.TAKE_TURN)
+    assert recorder.chunks == [] and recorder.start_ns is None
+    tick(5, UserState.SPEAKING)  # the next turn has its pre-roll too
+    assert recorder.start_ns == 4 * tick_ns

@@ -152,7 +152,7 @@ def card(data: Path, out: Path) -> str:
               "  in the evaluation (nothing goes to reasoning); a real question that whisper tiny.en hears as",
               "  nothing is then left unanswered.",
               "- Generated user turns are four words or more, so a very short turn (\"hello world\" on the",
-              "  recordings, missed in this run) can be heard as a pause; it is answered at the 3 s",
+              "  recordings, missed in an earlier run) can be heard as a pause; it is answered at the 3 s",
               "  silence limit.",
               "- After its own backchannel at the end of a long turn the model expects the user to go on and",
               "  gives no take evidence; the reply then waits for the 3 s silence limit (the generated data",

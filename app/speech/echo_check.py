@@ -113,14 +113,24 @@ def run_echo_check(
     A glitch while the probe plays (an underrun on a busy machine drops or repeats output frames)
     shifts the echo against what was sent, so the canceller looks worse than it is, never better;
     the result is stored per device pair, so one glitch would cost that pair full duplex for good.
-    The best of the probes is kept.
+    The best of the probes is kept. A probe that hears no echo at all is confirmed by another one
+    before the canceller is bypassed: a capture glitch can lose the echo too, and a bypass on a
+    speaker path would let the assistant hear itself. Any probe that hears the echo wins over those
+    that do not.
     """
-    best = _measure(play_and_record, probe, rate, lead_s, max_erle_db, near_over_echo_db)
-    for _ in range(attempts - 1):
-        if best.mode == FULL_DUPLEX:
-            break
-        best = max(best, _measure(play_and_record, probe, rate, lead_s, max_erle_db, near_over_echo_db), key=_rank)
-    return best
+    results = [_measure(play_and_record, probe, rate, lead_s, max_erle_db, near_over_echo_db)]
+    while len(results) < attempts and not _settled(results):
+        results.append(_measure(play_and_record, probe, rate, lead_s, max_erle_db, near_over_echo_db))
+    heard = [result for result in results if result.echo_detected]
+    return max(heard, key=_rank) if heard else results[0]
+
+
+def _settled(results: list[EchoCheckResult]) -> bool:
+    """Whether more probes cannot change the answer: echo cancelled fully, or no echo heard twice (and none heard)."""
+    heard = [result for result in results if result.echo_detected]
+    if heard:
+        return max(heard, key=_rank).mode == FULL_DUPLEX
+    return len(results) >= 2
 
 
 def _measure(

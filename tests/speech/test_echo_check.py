@@ -69,11 +69,31 @@ def test_a_glitch_during_the_probe_is_measured_again_and_the_good_probe_kept() -
     assert len(calls) == 2 and result.mode == FULL_DUPLEX and abs(result.delay_ms - 80.0) <= 1.0
 
 
-def test_headphones_without_echo_are_full_duplex() -> None:
+def test_headphones_without_echo_are_full_duplex_once_a_second_probe_agrees() -> None:
     rng = np.random.default_rng(1)
-    result = run_echo_check(lambda s, sr: (rng.standard_normal(s.size) * 3e-4).astype(np.float32))
+    calls = []
+    result = run_echo_check(lambda s, sr: calls.append(sr) or (rng.standard_normal(s.size) * 3e-4).astype(np.float32))
     assert result.mode == FULL_DUPLEX
     assert not result.echo_detected
+    assert len(calls) == 2
+
+
+def test_a_probe_whose_echo_was_lost_does_not_bypass_the_canceller() -> None:
+    room = _speaker_room(0.08)
+    rng = np.random.default_rng(2)
+    calls = []
+
+    def losing_the_first_echo(signal: np.ndarray, sr: int) -> np.ndarray:
+        calls.append(sr)
+        if len(calls) == 1:  # the capture stream overran: only the noise floor came back
+            return (rng.standard_normal(signal.size + int(0.6 * sr)) * 3e-4).astype(np.float32)
+        return room(signal, sr)
+
+    assert not run_echo_check(losing_the_first_echo, attempts=1).echo_detected
+    calls.clear()
+    result = run_echo_check(losing_the_first_echo)
+    assert len(calls) == 2 and result.echo_detected and result.mode == FULL_DUPLEX
+    assert abs(result.delay_ms - 80.0) <= 1.0
 
 
 def test_result_round_trips_through_json() -> None:

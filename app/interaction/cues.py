@@ -11,6 +11,9 @@ from app.speech.asr import SecondLook
 
 OVERDUE_S = 0.4
 """A cue the model has not spoken this long after its time is spoken anyway: a request is never lost."""
+MIN_CUE_S = 2.0
+"""The shortest time a request can ask for: the acknowledgement alone takes about a second, so "a second"
+in a request is an idiom ("in a sec") or a mishearing ("say now when a second" for "when eight seconds")."""
 
 
 CUE_WORDS = ("tell me", "let me know", "say", "remind", "nudge", "ping", "alert", "warn", "call out", "shout", "count",
@@ -49,7 +52,7 @@ def cue_seconds(text: str) -> float | None:
     if not (asks or timed):
         return None
     seconds = parse_duration(low)
-    return seconds if seconds is not None and 0 < seconds <= 3600 else None
+    return seconds if seconds is not None and MIN_CUE_S <= seconds <= 3600 else None
 
 
 CUE_PROMPT = "Tell me when ten seconds have passed. Wait five seconds and then say go. After twelve seconds, say stop."
@@ -58,9 +61,11 @@ _NAMES_A_TIME = re.compile(r"\b(?:seconds?|minutes?|time'?s up|times up|time is 
 
 
 def half_heard_cue(text: str) -> bool:
-    """The words speak of a time ("come time seconds and then tell me") but name no duration at all."""
+    """The words speak of a time ("come time seconds and then tell me") but name no duration a request
+    could ask for ("say now when a second, I've done" for "... when eight seconds are done")."""
     low = _as_said(text)
-    return _NAMES_A_TIME.search(low) is not None and parse_duration(low) is None
+    seconds = parse_duration(low)
+    return _NAMES_A_TIME.search(low) is not None and (seconds is None or seconds < MIN_CUE_S)
 
 
 CUE_SECOND_LOOK = SecondLook(CUE_PROMPT, half_heard_cue, lambda text: cue_seconds(text) is not None)

@@ -59,14 +59,39 @@ def words_to_number(text: str) -> float | None:
     return float(total)
 
 
+_HOLD_ON = re.compile(
+    r"\b(?:wait|hang on|hold on|hold up|just)\s+(?:just\s+)?(?:a|one)\s+(?:sec|second|minute|min|moment)\b"
+    r"|^\W*(?:one|a|just a)\s+(?:sec|second|minute|moment)\b(?=\s*[,.!?;:]|$)")
+"""'Wait a second', 'hang on a minute', 'one second,': asking the listener to hold on, not naming a time."""
+_THEN = re.compile(r"^\s*,?\s*(?:and\s+)?then\b")
+_JOIN = re.compile(r"^\s*,?\s*(?:and\s+)?$")
+"""What may stand between the parts of one duration ('1 hour and 5 minutes', '1h 5m'), each part in a smaller
+unit than the one before ('ten seconds, twenty seconds' is a correction, not thirty seconds)."""
+_DURATION = re.compile(rf"\b({_NUM}|half)\s*({_UNIT_WORDS}|[smh])\b")
+
+
+def _holding_on(t: str) -> list[tuple[int, int]]:
+    """Spans of hold-on idioms, except where a timed step follows ('wait a minute and then say go')."""
+    return [m.span() for m in _HOLD_ON.finditer(t) if not _THEN.match(t[m.end():])]
+
+
 def parse_duration(text: str) -> float | None:
-    """Find a duration like '3 seconds', 'two minutes and 30 seconds', 'half an hour', '1h 5m' in text."""
+    """Find a duration like '3 seconds', 'two minutes and 30 seconds', 'half an hour', '1h 5m' in text.
+
+    Only adjacent parts in falling units add up; when the text names separate durations, the last one counts, as people
+    correct themselves ('in ten seconds, no wait, twenty seconds'). 'Wait a second' and 'hang on a
+    minute' ask the listener to hold on and name no time ('wait a second, set a timer for five minutes').
+    """
     t = text.lower()
     if re.search(r"\bhalf an hour\b", t):
         return 1800.0
-    total = 0.0
-    found = False
-    for m in re.finditer(rf"\b({_NUM}|half)\s*({_UNIT_WORDS}|[smh])\b", t):
+    idioms = _holding_on(t)
+    groups: list[float] = []
+    last_end: int | None = None
+    last_unit_s = 0.0
+    for m in _DURATION.finditer(t):
+        if any(a <= m.start() < b for a, b in idioms):
+            continue
         num = words_to_number(m.group(1))
         if num is None:
             # "for a few minutes" etc.: try the last word only ("timer for five minutes" -> "five")
@@ -75,13 +100,16 @@ def parse_duration(text: str) -> float | None:
             continue
         unit = m.group(2).rstrip("s") if m.group(2) not in ("s", "secs") else "s"
         unit = {"sec": "sec", "secs": "sec"}.get(m.group(2), unit)
-        total += num * _UNIT_S.get(unit, _UNIT_S.get(unit[:3], 1))
-        found = True
-    if re.search(r"\band a half\b", t) and found:
-        unit_m = re.search(r"(minute|hour|second)s?\s+and a half", t)
-        if unit_m:
-            total += 0.5 * _UNIT_S[unit_m.group(1)]
-    return total if found and total > 0 else None
+        unit_s = float(_UNIT_S.get(unit, _UNIT_S.get(unit[:3], 1)))
+        if groups and last_end is not None and unit_s < last_unit_s and _JOIN.match(t[last_end:m.start()]):
+            groups[-1] += num * unit_s
+        else:
+            groups.append(num * unit_s)
+        last_end, last_unit_s = m.end(), unit_s
+        if half := re.match(r"\s+and a half\b", t[m.end():]):  # "two minutes and a half"
+            groups[-1] += 0.5 * unit_s
+            last_end = m.end() + half.end()
+    return groups[-1] if groups and groups[-1] > 0 else None
 
 
 def _call(name: str, args: dict[str, object]) -> ToolCall:

@@ -54,6 +54,30 @@ def test_parse_duration() -> None:
     assert parse_duration("set a timer for five minutes") == 300
 
 
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("for 1 hour and 5 minutes", 3900),  # adjacent parts in falling units add up
+    ("1h 5m", 3900),
+    ("2 minutes, 30 seconds", 150),
+    ("two minutes and a half", 150),
+    ("remind me in ten seconds, no wait, twenty seconds", 20),  # a correction: the last one counts
+    ("in ten seconds, twenty seconds", 20),  # the same unit twice is a correction, not thirty
+    ("wait a second, set a timer for five minutes", 300),  # "wait a second" asks to hold on
+    ("hang on a minute, remind me in ten seconds", 10),
+    ("hold on a sec", None),
+    ("one second, what was that", None),
+    ("wait a minute, then say go", 60),  # a timed step follows: the minute is meant
+    ("set a timer for a minute", 60),
+])
+def test_parse_duration_reads_corrections_and_hold_on_idioms(text: str, seconds: float | None) -> None:
+    assert parse_duration(text) == seconds
+
+
+def test_a_timer_after_hold_on_gets_the_time_asked_for() -> None:
+    intent = detect("Wait a second, set a timer for five minutes.")
+    assert intent is not None and intent.tool_call is not None
+    assert intent.tool_call.arguments == {"seconds": 300}
+
+
 def test_tool_selection_per_turn() -> None:
     avail = {"show_panel", "search_notes", "search_documents", "web_search", "set_timer"}
     assert select_tools("show me a table of the planets and their moons", avail) == ("show_panel",)

@@ -118,6 +118,15 @@ def test_reset_drops_everything():
     ("He said I'd win 14 seconds, I'll do.", 14.0),
     ("wait for me, I'll tell you the time", None),  # "for" that is not before a unit stays "for"
     ("tell me who will win", None),
+    # asking to hold on names no time; a time too short to keep is a mishearing
+    ("wait a second, say that again", None),
+    ("hang on a minute, tell me what you found", None),
+    ("one second, tell me more", None),
+    ("hang on a minute, tell me in ten seconds", 10.0),
+    ("wait a minute and then say go", 60.0),  # a timed step follows: the minute is asked for
+    ("Say how when a second, I've done.", None),  # "say now when eight seconds are done", misheard
+    # a correction: the last duration counts
+    ("tell me in ten seconds, no wait, twenty seconds", 20.0),
 ])
 def test_cue_seconds(text, seconds):
     got = cue_seconds(text)
@@ -135,6 +144,7 @@ def test_cue_seconds(text, seconds):
     ("can't for seconds and then tell me.", False),  # "for" before a unit is four
     ("set a timer for five minutes", False),  # a duration, just not a spoken cue
     ("tell me about Rome", False),  # no time in it
+    ("Say how when a second, I've done.", True),  # a time no request asks for: look again
     ("", False),
 ])
 def test_half_heard_cue(text, half_heard):

@@ -62,7 +62,8 @@ _NAMES_A_TIME = re.compile(r"\b(?:seconds?|minutes?|time'?s up|times up|time is 
 
 def half_heard_cue(text: str) -> bool:
     """The words speak of a time ("come time seconds and then tell me") but name no duration a request
-    could ask for ("say now when a second, I've done" for "... when eight seconds are done")."""
+    could ask for ("say now when a second, I've done" for "... when eight seconds are done").
+    """
     low = _as_said(text)
     seconds = parse_duration(low)
     return _NAMES_A_TIME.search(low) is not None and (seconds is None or seconds < MIN_CUE_S)

@@ -78,17 +78,17 @@ def _holding_on(t: str) -> list[tuple[int, int]]:
 def parse_duration(text: str) -> float | None:
     """Find a duration like '3 seconds', 'two minutes and 30 seconds', 'half an hour', '1h 5m' in text.
 
-    Only adjacent parts in falling units add up; when the text names separate durations, the last one counts, as people
-    correct themselves ('in ten seconds, no wait, twenty seconds'). 'Wait a second' and 'hang on a
-    minute' ask the listener to hold on and name no time ('wait a second, set a timer for five minutes').
+    Only adjacent parts in falling units add up; when the text names separate durations, the last one
+    counts, as people correct themselves ('in ten seconds, no wait, twenty seconds'). 'Wait a second'
+    and 'hang on a minute' ask the listener to hold on and name no time ('wait a second, set a timer
+    for five minutes').
     """
     t = text.lower()
     if re.search(r"\bhalf an hour\b", t):
         return 1800.0
     idioms = _holding_on(t)
     groups: list[float] = []
-    last_end: int | None = None
-    last_unit_s = 0.0
+    last_end, last_unit_s = 0, 0.0
     for m in _DURATION.finditer(t):
         if any(a <= m.start() < b for a, b in idioms):
             continue
@@ -101,7 +101,7 @@ def parse_duration(text: str) -> float | None:
         unit = m.group(2).rstrip("s") if m.group(2) not in ("s", "secs") else "s"
         unit = {"sec": "sec", "secs": "sec"}.get(m.group(2), unit)
         unit_s = float(_UNIT_S.get(unit, _UNIT_S.get(unit[:3], 1)))
-        if groups and last_end is not None and unit_s < last_unit_s and _JOIN.match(t[last_end:m.start()]):
+        if groups and unit_s < last_unit_s and _JOIN.match(t[last_end:m.start()]):
             groups[-1] += num * unit_s
         else:
             groups.append(num * unit_s)

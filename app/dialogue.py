@@ -22,6 +22,7 @@ import numpy as np
 from app.core.clock import NS_PER_S
 from app.core.frames import Action, Decision, Snapshot, UserState
 from app.interaction.cues import ACKNOWLEDGE, CueClock
+from app.interaction.pre_roll import PreRoll
 from app.interaction.turn_text import TurnText, asks_partial
 
 log = logging.getLogger(__name__)
@@ -155,8 +156,7 @@ class DialogueLoop:
         self._hush = hush  # stops it when the turn turns out to be taken too early
         self._on_frame = on_frame or (lambda f: None)
         self._monotonic = monotonic
-        self._previous_mic: np.ndarray | None = None
-        self._previous_start_ns = 0
+        self._pre_roll = PreRoll()  # the ticks before a turn opens: its first word, an interruption's start
         self._utterance_start_ns = 0
         self._in_utterance = False
         self._results: list[Any] = []  # recognizer results picked up by ``pump``, handled by ``on_tick``
@@ -165,7 +165,7 @@ class DialogueLoop:
 
     def reset(self) -> None:
         """Forget the utterance in progress (a new conversation)."""
-        self._previous_mic = None
+        self._pre_roll.reset()
         self._in_utterance = False
         if self.cues is not None:
             self.cues.reset()
@@ -247,10 +247,10 @@ class DialogueLoop:
     def _hear(self, snap: Snapshot, decision: Decision) -> None:
         hearing = decision.user_state in self._HEARING
         if hearing and not self._in_utterance:
-            self._utterance_start_ns = snap.start_ns
-            if self._previous_mic is not None:
-                self.recognizer.feed(self._previous_mic)  # pre-roll: speech onsets straddle tick edges
-                self._utterance_start_ns = self._previous_start_ns
+            start_ns, lead = self._pre_roll.lead()  # speech onsets straddle tick edges; see PreRoll
+            self._utterance_start_ns = snap.start_ns if start_ns is None else start_ns
+            for chunk in lead:
+                self.recognizer.feed(chunk)
         speaking = decision.user_state is UserState.SPEAKING
         if hearing:
             self._in_utterance = True
@@ -263,8 +263,7 @@ class DialogueLoop:
             self._in_utterance = False
             if self.turn_text is not None:
                 self.turn_text.reset()
-        self._previous_mic = snap.mic
-        self._previous_start_ns = snap.start_ns
+        self._pre_roll.push(snap.start_ns, snap.mic, decision.user_state)
 
 
 def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame], None] | None = None,

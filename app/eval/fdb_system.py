@@ -27,6 +27,7 @@ from app.interaction.floor_policy import Knobs
 from app.interaction.loop import InteractionLoop
 from app.interaction.model import InteractionModel
 from app.interaction.model_policy import ModelPolicy
+from app.interaction.pre_roll import PreRoll
 from app.interaction.scheduler import MicroTurnScheduler
 from app.interaction.turn_text import TurnText, asks_partial
 from app.speech.audio import APP_RATE
@@ -95,33 +96,32 @@ class Speech:
 class TurnRecorder:
     """The mic audio of the user's current turn, for recognition when the assistant takes the floor.
 
-    As live (``DialogueLoop``), the turn starts with the tick before its first one: speech onsets
-    straddle tick edges, and the model hears a word a tick after it starts, so without this pre-roll the
-    recognizer heard "come time seconds" for "count nine seconds".
+    As live (``DialogueLoop``), the turn starts with its pre-roll (``PreRoll``): the tick before its
+    first one, since speech onsets straddle tick edges (without it the recognizer heard "come time
+    seconds" for "count nine seconds"), and before that the ticks of an interruption that the model
+    first heard as a backchannel.
     """
 
     chunks: list[np.ndarray] = field(default_factory=list)
     start_ns: int | None = None
-    previous: tuple[int, np.ndarray] | None = None  # the last tick's (start, mic audio)
+    pre_roll: PreRoll = field(default_factory=PreRoll)
 
     def reset(self) -> None:
-        """Forget the turn (the last tick stays: it is the pre-roll of the next one)."""
+        """Forget the turn (the ticks before stay: they are the pre-roll of the next one)."""
         self.chunks.clear()
         self.start_ns = None
 
     def hook(self, snap: Snapshot, decision: Decision) -> None:
         """Keep audio while the user holds the floor; a take or interjection closes the turn."""
-        previous, self.previous = self.previous, (snap.start_ns, np.asarray(snap.mic))
         if decision.action is Action.TAKE_TURN:
             self.reset()
-            return
-        if decision.user_state in (UserState.SPEAKING, UserState.PAUSING, UserState.END_OF_TURN) or self.chunks:
+        elif decision.user_state in (UserState.SPEAKING, UserState.PAUSING, UserState.END_OF_TURN) or self.chunks:
             if self.start_ns is None:
-                self.start_ns = snap.start_ns
-                if previous is not None:
-                    self.start_ns = previous[0]
-                    self.chunks.append(previous[1])
+                self.start_ns, self.chunks = self.pre_roll.lead()
+                if self.start_ns is None:
+                    self.start_ns = snap.start_ns
             self.chunks.append(np.asarray(snap.mic))
+        self.pre_roll.push(snap.start_ns, snap.mic, decision.user_state)
 
     def audio(self) -> np.ndarray:
         """The turn so far."""

@@ -154,3 +154,26 @@ def test_a_blind_take_of_unfinished_words_is_taken_back_and_joined_with_the_rest
     take_and_wait(i, lambda: loop.user_turns)
     joined = loop.user_turns[0]
     assert joined.startswith(first) and len(joined.split()) > len(first.split())  # one request, both parts
+
+
+@pytest.mark.slow
+def test_an_interruption_first_heard_as_a_backchannel_is_recognized_from_its_first_word(
+        espeak: Any, heard_turn: Any) -> None:
+    """The model calls the first ticks of most interruptions a backchannel; they are the turn's first words."""
+    loop, _turn = heard_turn
+    voice = espeak("hang on, go back to the first one")
+    n = -(-voice.size // 3200)
+    rows = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
+    loop.on_tick(*tick(0, SILENCE, Action.CONTINUE, UserState.SILENT))
+    for i in range(n):
+        heard_as = (Action.CONTINUE, UserState.BACKCHANNEL) if i < 4 else (Action.YIELD, UserState.SPEAKING)
+        loop.on_tick(*tick(1 + i, rows[i], *heard_as))
+    i = n + 1
+    loop.on_tick(*tick(i, SILENCE, Action.TAKE_TURN, UserState.END_OF_TURN))
+    deadline = time.monotonic() + 30
+    while not loop.user_turns:
+        assert time.monotonic() < deadline, "the interruption's final transcript never came"
+        i += 1
+        loop.on_tick(*tick(i, SILENCE, Action.LISTEN, UserState.SILENT))
+        time.sleep(0.05)
+    assert loop.user_turns[0].lower().replace(",", "").startswith("hang on"), loop.user_turns

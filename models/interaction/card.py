@@ -134,6 +134,14 @@ def card(data: Path, out: Path) -> str:
               "  without that pre-roll the first word lost its first 0.2 s (\"come time seconds\" for \"count",
               "  nine seconds\"). Misheard words then move with the audio's start, so single items change",
               "  both ways between runs.",
+              "- An interruption's audio starts where the interruption did: the model calls its first ticks",
+              "  a backchannel, and those ticks (up to 1 s) lead the turn's audio, in the app and in the",
+              "  evaluation. Without them the recognizer heard \"...back to Singapore\" and gave nothing or a",
+              "  hallucination, and the assistant stopped without answering (interruption TOR 0.88 -> 1.0 in",
+              "  one run each).",
+              "- Durations are read as people say them: \"wait a second\" and \"hang on a minute\" name no time,",
+              "  a correction counts once (\"in ten seconds, no wait, twenty seconds\" is 20 s), and a spoken cue",
+              "  needs at least 2 s, so \"say how when a second\" is looked at again as a half-heard request.",
               "- Speech that goes on from speech the model heard as someone else's is theirs until a silence:",
               "  TV speech that outlasts the reply sounds plainer once the assistant stops, and the model then",
               "  calls it the user's (background kept floor 0.80 -> 0.92 with this rule, in one run each).",
@@ -159,7 +167,7 @@ def card(data: Path, out: Path) -> str:
               "  in the evaluation (nothing goes to reasoning); a real question that whisper tiny.en hears as",
               "  nothing is then left unanswered.",
               "- Generated user turns are four words or more, so a very short turn (\"hello world\" on the",
-              "  recordings, missed in an earlier run) can be heard as a pause; it is answered at the 3 s",
+              "  recordings, missed in some runs, this one too) can be heard as a pause; it is answered at the 3 s",
               "  silence limit.",
               "- After its own backchannel at the end of a long turn the model expects the user to go on and",
               "  gives no take evidence; the reply then waits for the 3 s silence limit (the generated data",
@@ -187,7 +195,8 @@ def card(data: Path, out: Path) -> str:
               "- The evaluation times each partial transcript's real decode, so scores move between runs of",
               "  the same model (two runs of the test split's backchannel items with the same code: kept floor",
               "  0.60 and 0.76), and with the machine's speed (the recognizer's median time per reply was",
-              "  0.11 s in an earlier run and 0.23 s in this one); compare the two policies within one run.", ""]
+              "  0.11 s and 0.23 s in earlier runs, 0.20 s in this one); compare the two policies within one",
+              "  run.", ""]
     return "\n".join(lines)
 
 

@@ -247,8 +247,7 @@ class DialogueLoop:
     def _hear(self, snap: Snapshot, decision: Decision) -> None:
         hearing = decision.user_state in self._HEARING
         if hearing and not self._in_utterance:
-            start_ns, lead = self._pre_roll.lead()  # speech onsets straddle tick edges; see PreRoll
-            self._utterance_start_ns = snap.start_ns if start_ns is None else start_ns
+            self._utterance_start_ns, lead = self._pre_roll.lead(snap.start_ns)  # see PreRoll
             for chunk in lead:
                 self.recognizer.feed(chunk)
         speaking = decision.user_state is UserState.SPEAKING

@@ -117,9 +117,7 @@ class TurnRecorder:
             self.reset()
         elif decision.user_state in (UserState.SPEAKING, UserState.PAUSING, UserState.END_OF_TURN) or self.chunks:
             if self.start_ns is None:
-                self.start_ns, self.chunks = self.pre_roll.lead()
-                if self.start_ns is None:
-                    self.start_ns = snap.start_ns
+                self.start_ns, self.chunks = self.pre_roll.lead(snap.start_ns)
             self.chunks.append(np.asarray(snap.mic))
         self.pre_roll.push(snap.start_ns, snap.mic, decision.user_state)
 

@@ -35,10 +35,10 @@ class PreRoll:
         """Remember a tick that has been handled (call it after the tick's own audio went where it goes)."""
         self.ticks.append((start_ns, np.asarray(mic, np.float32), state))
 
-    def lead(self) -> tuple[int | None, list[np.ndarray]]:
-        """Where a turn opening now really starts, and the audio before it: the run of backchannel ticks
-        just before (at most ``MAX_BACKCHANNEL_TICKS``), then one tick more for the first word's onset.
-        ``(None, [])`` when nothing was heard yet.
+    def lead(self, opening_ns: int) -> tuple[int, list[np.ndarray]]:
+        """Where a turn that opens in the tick starting at ``opening_ns`` really starts, and the audio
+        before that tick: the run of backchannel ticks just before (at most ``MAX_BACKCHANNEL_TICKS``),
+        then one tick more for the first word's onset. With nothing heard yet the turn starts where it opens.
         """
         taken: list[tuple[int, np.ndarray, UserState]] = []
         for tick in reversed(self.ticks):
@@ -46,6 +46,6 @@ class PreRoll:
             if tick[2] is not UserState.BACKCHANNEL or len(taken) > MAX_BACKCHANNEL_TICKS:
                 break
         if not taken:
-            return None, []
+            return opening_ns, []
         taken.reverse()
         return taken[0][0], [mic for _, mic, _ in taken]

@@ -121,16 +121,20 @@ def run_echo_check(
     results = [_measure(play_and_record, probe, rate, lead_s, max_erle_db, near_over_echo_db)]
     while len(results) < attempts and not _settled(results):
         results.append(_measure(play_and_record, probe, rate, lead_s, max_erle_db, near_over_echo_db))
+    best = _best_heard(results)
+    return results[0] if best is None else best
+
+
+def _best_heard(results: list[EchoCheckResult]) -> EchoCheckResult | None:
+    """The best of the probes that heard the echo; None when none did."""
     heard = [result for result in results if result.echo_detected]
-    return max(heard, key=_rank) if heard else results[0]
+    return max(heard, key=_rank) if heard else None
 
 
 def _settled(results: list[EchoCheckResult]) -> bool:
     """Whether more probes cannot change the answer: echo cancelled fully, or no echo heard twice (and none heard)."""
-    heard = [result for result in results if result.echo_detected]
-    if heard:
-        return max(heard, key=_rank).mode == FULL_DUPLEX
-    return len(results) >= 2
+    best = _best_heard(results)
+    return len(results) >= 2 if best is None else best.mode == FULL_DUPLEX
 
 
 def _measure(

@@ -8,17 +8,17 @@ from app.interaction.pre_roll import MAX_BACKCHANNEL_TICKS, PreRoll
 TICK_NS = 200_000_000
 
 
-def rolled(states: list[UserState]) -> tuple[int | None, list[float]]:
-    """Push one tick per state (tick i's audio is all i) and return where a turn opening now starts."""
+def rolled(states: list[UserState]) -> tuple[int, list[float]]:
+    """Push one tick per state (tick i's audio is all i) and return where a turn opening in the next tick starts."""
     pre = PreRoll()
     for i, state in enumerate(states):
         pre.push(i * TICK_NS, np.full(3200, float(i), np.float32), state)
-    start, chunks = pre.lead()
+    start, chunks = pre.lead(len(states) * TICK_NS)
     return start, [float(c[0]) for c in chunks]
 
 
-def test_nothing_heard_yet_gives_no_lead() -> None:
-    assert rolled([]) == (None, [])
+def test_with_nothing_heard_yet_the_turn_starts_where_it_opens() -> None:
+    assert rolled([]) == (0, [])
 
 
 def test_a_turn_starts_one_tick_early_for_its_first_word() -> None:
@@ -43,7 +43,7 @@ def test_reset_forgets_the_ticks() -> None:
     pre = PreRoll()
     pre.push(0, np.zeros(3200, np.float32), UserState.BACKCHANNEL)
     pre.reset()
-    assert pre.lead() == (None, [])
+    assert pre.lead(TICK_NS) == (TICK_NS, [])
 
 
 def test_the_evaluations_turn_audio_starts_where_the_interruption_did() -> None:

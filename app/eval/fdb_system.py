@@ -8,6 +8,7 @@ word), then the body after the time the recognizer and synthesizer really took o
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -172,6 +173,39 @@ class PartialFeed:
             self.asked = False
 
 
+@dataclass
+class TickTrace:
+    """Each tick as the floor policy saw and decided it, for ``ticks.jsonl`` beside the item's output.
+
+    A row is the decision (``Decision.to_json``) plus, for the model policy, the model's probabilities
+    by name, whether the voice was held, and the partial transcript the policy read: enough to see why
+    an item passed or failed without running it again.
+    """
+
+    policy: Any
+    turn_text: TurnText | None
+    t0_ns: int
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    words: str | None = None
+
+    def pump(self, _t_ns: int) -> None:
+        """Before the policy's step (after the partial feed's): the words it is about to read."""
+        self.words = None if self.turn_text is None else self.turn_text.text
+
+    def record(self, decision: Decision) -> None:
+        """After the step: the decision and what led to it."""
+        row = decision.to_json(self.t0_ns)
+        probs = getattr(getattr(self.policy, "state", None), "probs", None)
+        if probs is not None:
+            row["p_user"] = {u.value: round(p, 3) for u, p in zip(UserState, probs.user_state, strict=True)}
+            row["p_action"] = {a.value: round(p, 3) for a, p in zip(Action, probs.action, strict=True)}
+            row["p_cue_due"] = round(probs.cue_due, 3)
+            row["voice_held"] = bool(self.policy.voice_held)
+        if self.words is not None:
+            row["words"] = self.words
+        self.rows.append(row)
+
+
 class BaselineTimer:
     """The baseline harness's timer: speaks a requested cue at the first tick at or after its time."""
 
@@ -206,7 +240,7 @@ class ItemRun:
     """What one item produced."""
 
     output: np.ndarray
-    decisions: list[dict[str, Any]]
+    ticks: list[dict[str, Any]]  # see TickTrace
     turns: list[dict[str, Any]]
     compute_s: list[float]
 
@@ -286,23 +320,26 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
         text = BACKCHANNELS[len(turns) % len(BACKCHANNELS)]
         return speech.clip(text), text
 
-    pumps = [mic.pump, speaker.pump] + ([feed.pump] if feed is not None else [])
+    trace = TickTrace(policy, turn_text, t0)
+    pumps = [mic.pump, speaker.pump] + ([feed.pump] if feed is not None else []) + [trace.pump]
     loop = InteractionLoop(ring, playback, policy, None, pumps, tick_ms,
                            hooks=hooks,
                            responders={Action.TAKE_TURN: take_turn, Action.INTERJECT: interject,
                                        Action.BACKCHANNEL: backchannel})
-    decisions: list[dict[str, Any]] = []
-    record: Callable[[Decision], None] = lambda d: decisions.append(d.to_json(t0))  # noqa: E731
-    scheduler = MicroTurnScheduler(clock, loop, period_ms=tick_ms, on_decision=record)
+    scheduler = MicroTurnScheduler(clock, loop, period_ms=tick_ms, on_decision=trace.record)
     scheduler.run(t0, n_ticks=int(np.ceil(len(mic.audio) / (APP_RATE * tick_ms // 1000))))
     speaker.pump(t0 + mic.duration_ns)
-    return ItemRun(speaker.output, decisions, turns, compute)
+    return ItemRun(speaker.output, trace.rows, turns, compute)
 
 
 def write_output(run: ItemRun, path: Path) -> None:
-    """The item's time-aligned output.wav."""
+    """The item's time-aligned output.wav (or clean_output.wav) and, beside it, its ticks as
+    ``ticks.jsonl`` (``clean_ticks.jsonl``), one JSON object per line.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     write_wav(path, run.output, APP_RATE)
+    ticks = path.with_name(path.name.replace("output.wav", "ticks.jsonl"))
+    ticks.write_text("".join(json.dumps(row) + "\n" for row in run.ticks), encoding="utf-8")
 
 
 def input_duration(path: Path) -> float:

@@ -31,6 +31,21 @@ def test_eval_writes_aligned_outputs_and_a_side_by_side_report(tmp_path, capsys)
         for base in (out, out / "_baseline"):
             assert read_wav_mono(base / rel / "output.wav", 16000).size == n_in
     assert (out / "user_backchannel/0000/clean_output.wav").is_file()
+    # Beside each output, its ticks: one line per 200 ms, the decision and (model) what led to it.
+    for base, is_model in ((out, True), (out / "_baseline", False)):
+        rel = "smooth_turn_taking/0000"
+        rows = [json.loads(line) for line in (base / rel / "ticks.jsonl").read_text().splitlines()]
+        assert len(rows) == read_wav_mono(root / rel / "input.wav", 16000).size // 3200
+        assert [r["tick"] for r in rows] == list(range(1, len(rows) + 1))
+        assert any(r["decision"] == "take_turn" for r in rows)
+        assert all(("p_action" in r) is is_model for r in rows)
+        if is_model:
+            for r in rows:
+                assert abs(sum(r["p_action"].values()) - 1) < 0.01 and abs(sum(r["p_user"].values()) - 1) < 0.01
+            # the words the policy read: the question's partial transcripts, before the take
+            taken = next(i for i, r in enumerate(rows) if r["decision"] == "take_turn")
+            assert any(r.get("words") for r in rows[:taken + 1])
+    assert (out / "user_backchannel/0000/clean_ticks.jsonl").is_file()
     results = json.loads((out / "results.json").read_text())
     assert {r["category"] for r in results["items"]["model"]} == {"smooth_turn_taking", "user_interruption",
                                                                   "user_backchannel"}

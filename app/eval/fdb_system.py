@@ -198,7 +198,7 @@ class TickTrace:
         probs = getattr(getattr(self.policy, "state", None), "probs", None)
         if probs is not None:
             row["p_user"] = {u.value: round(p, 3) for u, p in zip(UserState, probs.user_state, strict=True)}
-            row["p_action"] = {a.value: round(p, 3) for a, p in zip(Action, probs.action, strict=True)}
+            row["p_action"] = {a.value: round(probs.p(a), 3) for a in Action}
             row["p_cue_due"] = round(probs.cue_due, 3)
             row["voice_held"] = bool(self.policy.voice_held)
         if self.words is not None:

@@ -197,8 +197,8 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
                 clean = run_item(item.path / "clean_input.wav", policy, speech, knobs, model_path, s.tick_ms)
                 write_output(clean, base / rel / "clean_output.wav")
                 clean_segments = S.speech_segments(clean.output, APP_RATE)
-            words = transcribe_output(speech, run.output)
             segments = S.speech_segments(run.output, APP_RATE)
+            words = S.anchor_words(transcribe_output(speech, run.output), segments)
             score = score_item(item, words, segments, _annotation(item), clean_segments)
             compute[policy].extend(run.compute_s)
             results[policy].append({"item": str(rel), "category": item.category, "score": score,

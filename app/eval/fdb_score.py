@@ -2,6 +2,8 @@
 
 Takeover (TO): the output's transcript is non-empty and lasts at least 1 s or has more than 3 words.
 Backchannel: an output speech segment under 1 s with at most 2 words.
+Word starts come from the recognizer, moved to the start of the output's sound where they run ahead of it
+(``anchor_words``).
 """
 
 from __future__ import annotations
@@ -67,6 +69,23 @@ def speech_segments(audio: np.ndarray, sr: int, *, threshold_db: float = -45.0, 
         else:
             merged.append((s, e))
     return merged
+
+
+def anchor_words(words: Sequence[Word], segments: Sequence[tuple[float, float]]) -> list[Word]:
+    """``words`` with each start moved up to the start of the output sound it lies in, where it is earlier.
+
+    The recognizer's word times run early by up to about 0.2 s (it places "Okay," at 7.66 s when the
+    reply's audio starts at 7.80 s); a word cannot start before its sound does. The output is synthesized
+    speech over digital silence, so ``speech_segments`` finds where its sound starts to 20 ms. Words that
+    overlap no sound keep their times.
+    """
+    out = []
+    for w in words:
+        seg = next(((s, e) for s, e in segments if s < w.end and e > w.start), None)
+        if seg is not None and w.start < seg[0]:
+            w = Word(w.text, seg[0], max(w.end, seg[0]))
+        out.append(w)
+    return out
 
 
 def stop_time(segments: Sequence[tuple[float, float]], t: float) -> float | None:

@@ -6,6 +6,7 @@ import pytest
 from app.eval.fdb_items import discover, read_item
 from app.eval.fdb_score import (
     Word,
+    anchor_words,
     backchannels,
     interruption,
     keeps_floor,
@@ -35,6 +36,21 @@ def test_smooth_turn_latency_is_floored_at_zero():
     assert smooth_turn(w, 5.0) == (True, pytest.approx(0.3))
     assert smooth_turn(w, 6.0) == (True, 0.0)
     assert smooth_turn([], 5.0) == (False, None)
+
+
+def test_a_word_timed_before_its_sound_starts_where_the_sound_does():
+    segs = [(4.8, 5.12), (7.8, 13.4)]
+    w = words(("yeah", 5.06, 5.56), ("okay", 7.66, 8.12), ("here's", 8.36, 8.64), ("hm", 2.0, 2.2))
+    out = anchor_words(w, segs)
+    assert [(x.text, x.start, x.end) for x in out] == [
+        ("yeah", 5.06, 5.56),    # late, not early: kept
+        ("okay", 7.8, 8.12),     # 0.14 s before the reply's audio: moved to it
+        ("here's", 8.36, 8.64),  # inside the sound: kept
+        ("hm", 2.0, 2.2),        # overlaps no sound: kept
+    ]
+    # a reply whose sound starts after the user's turn ended (7.7 s) no longer counts as a takeover before it
+    assert takeover([x for x in w if 3.7 <= x.start < 7.7])
+    assert not takeover([x for x in out if 3.7 <= x.start < 7.7])
 
 
 def tone(seconds: float) -> np.ndarray:

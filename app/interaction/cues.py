@@ -41,15 +41,41 @@ def _as_said(text: str) -> str:
     return low
 
 
+BARE_REQUEST_WORDS = 5
+"""A turn of at most this many words that names a duration is a timed request whatever its other words are."""
+_NOT_A_REQUEST = re.compile(
+    r"\b(?:timers?|alarms?"  # the timer intent's
+    r"|what|what's|how|why|who|which|where|convert|plus|minus|times|divided"  # a question about the duration
+    r"|was|were|took|waited|had|did|lasted|ago|spent"  # a time that has passed
+    r"|about|around|roughly|maybe|almost|nearly|like)\b")  # an estimate
+"""Words that make a short turn naming a duration something other than a request to be told."""
+
+
+def _bare_request(low: str) -> bool:
+    """A turn short enough that a duration in it can only be what it asks for.
+
+    On voices the recognizer knows poorly the request's verb is the word it loses first and the number the
+    one it keeps ("bring me 11 seconds" for "ping me in eleven seconds", "think be 11 seconds"). A turn that
+    short has room for little else, and a user who says a bare duration to the assistant wants to hear it
+    pass (unless ``_NOT_A_REQUEST`` says otherwise: "I waited ten seconds", "what's ten seconds in ms").
+    """
+    return len(_WORDS.findall(low)) <= BARE_REQUEST_WORDS
+
+
+_WORDS = re.compile(r"[\w'-]+")
+
+
 def cue_seconds(text: str) -> float | None:
     """Seconds the user asked to be told about ("tell me when ten seconds have passed"), else None."""
     low = _as_said(text)
     asks = any(re.search(rf"\b{w}\b", low) for w in CUE_WORDS)
     # Recognition often garbles the verb ("let me go after 11 seconds", "10 seconds and then they'll meet");
-    # "after/in/when ... seconds", "seconds later/from now" and "seconds and then ..." still ask.
+    # "after/in/when ... seconds", "seconds later/from now" and "seconds and then ..." still ask, and so
+    # does a turn too short to be about anything else (``_bare_request``), unless it asks about the
+    # duration, tells of the past or estimates ("what happens after ten seconds", "we leave in about an hour").
     timed = re.search(r"\b(after|in|when|once)\b.*\b(seconds?|minutes?)\b"
                       r"|\b(seconds?|minutes?)\b,? (later|from now|and then)\b", low) is not None
-    if not (asks or timed):
+    if not (asks or ((timed or _bare_request(low)) and _NOT_A_REQUEST.search(low) is None)):
         return None
     seconds = parse_duration(low)
     return seconds if seconds is not None and MIN_CUE_S <= seconds <= 3600 else None

@@ -60,9 +60,11 @@ def words_to_number(text: str) -> float | None:
 
 
 _HOLD_ON = re.compile(
-    r"\b(?:wait|hang on|hold on|hold up|just)\s+(?:just\s+)?(?:a|one)\s+(?:sec|second|minute|min|moment)\b"
+    r"\b(?:wait|hang on|hold on|hold up|just|give me|gimme)\s+(?:just\s+)?(?:a|one)\s+"
+    r"(?:sec|second|minute|min|moment)\b"
     r"|^\W*(?:one|a|just a)\s+(?:sec|second|minute|moment)\b(?=\s*[,.!?;:]|$)")
-"""'Wait a second', 'hang on a minute', 'one second,': asking the listener to hold on, not naming a time."""
+"""'Wait a second', 'hang on a minute', 'give me a minute', 'one second,': asking the listener to hold on,
+not naming a time."""
 _THEN = re.compile(r"^\s*,?\s*(?:and\s+)?then\b")
 _JOIN = re.compile(r"^\s*,?\s*(?:and\s+)?$")
 """What may stand between the parts of one duration ('1 hour and 5 minutes', '1h 5m'), each part in a smaller

@@ -111,6 +111,18 @@ def test_reset_drops_everything():
     ("10 seconds and then they'll meet.", 10.0),
     ("ping me thirty seconds from now", 30.0),
     ("I waited ten seconds", None),  # a duration, but nothing asked
+    # a turn too short for anything but the request: the verb lost, the duration kept
+    ("Bring me 11 seconds.", 11.0),
+    ("Think be 11 seconds", 11.0),
+    ("two minutes", 120.0),
+    ("It took 30 seconds.", None),  # a time that passed
+    ("What is 10 seconds in milliseconds?", None),  # a question about a duration
+    ("about ten minutes", None),  # an estimate, as when answering "how long does it take?"
+    ("give me a minute", None),  # hold on
+    ("set the oven timer for five minutes", None),  # the timer intent's
+    ("we should leave the house in about twenty minutes or so today", None),  # an estimate, not a request
+    ("what happens after ten seconds", None),  # a question about a time
+    ("remind me in about twenty minutes", 1200.0),  # asked: an estimate in a request is still asked for
     # numbers and "when" written as words that sound the same
     ("can't for seconds, and then tell me.", 4.0),
     ("count to seconds and then tell me", 2.0),

@@ -38,11 +38,6 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
    When the words so far sound unfinished (``unfinished``: the newest transcript ends on "with",
    "and", "um", a comma...), the take is held instead: the tick reports ``pausing`` and LISTENs, and
    the turn is taken as soon as the words sound finished or the hold reaches ``hold_limit_s``.
-   While a take is held, the model's own verdict can keep it held: a tick whose user state is
-   ``pausing`` (the user is holding the floor) holds on even when a fresher transcript sounds finished.
-   The recognizer's hypotheses of the same words flip from one decode to the next in a long pause
-   ("what wine would go nicely with." then "what wine would not I, see we?"), the model's state
-   does not; at real ends of turn a held take's state fades to ``silent`` or ``end_of_turn``, not here.
    While the transcript has not yet heard the user's last words (``words_pending``), the take waits
    for them, at most ``words_wait_s``. The user speaking again ends the hold.
    The model's take evidence is a moment's signal: it fades within a few ticks even at a real end of
@@ -310,8 +305,7 @@ class FloorPolicy:
                 return Action.TAKE_TURN, user  # silent as long as the assistant ever waits: answer
             if st.eot_ticks >= take_ticks(k) or st.hold_s is not None:
                 held = (0.0 if st.hold_s is None else st.hold_s) + dt
-                pausing = st.hold_s is not None and user is UserState.PAUSING  # the model now hears a pause too
-                if ((unfinished or pausing) and held <= hold_limit_s(k) + _EPS) or (
+                if (unfinished and held <= hold_limit_s(k) + _EPS) or (
                         words_pending and held <= words_wait_s(k) + _EPS):
                     st.hold_s = held
                     return Action.LISTEN, UserState.PAUSING

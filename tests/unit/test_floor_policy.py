@@ -399,31 +399,6 @@ def test_unfinished_words_hold_the_take_until_they_sound_finished():
     assert run_words(policy, words(1, "silent", "listen", False)) == "T"
 
 
-def test_a_held_take_stays_held_while_the_model_hears_a_pause_whatever_the_words_say():
-    policy = FloorPolicy()
-    script = words(10, "speaking", "listen", False) + words(2, "end_of_turn", "take_turn", True)
-    assert run_words(policy, script) == "L" * 12
-    # a fresher hypothesis of the same words sounds finished, but the model now hears the user pausing
-    assert run_words(policy, words(3, "pausing", "listen", False)) == "LLL"
-    assert policy.state.hold_s is not None
-    # once it no longer does, the finished words go ahead as before
-    assert run_words(policy, words(1, "silent", "listen", False)) == "T"
-
-
-def test_a_pause_the_model_hears_without_a_held_take_does_not_start_a_hold():
-    policy = FloorPolicy()
-    script = words(10, "speaking", "listen", False) + words(5, "pausing", "listen", False)
-    assert run_words(policy, script) == "L" * 15
-    assert policy.state.hold_s is None  # nothing held: the take still needs the model's evidence
-
-
-def test_a_pause_heard_during_a_hold_still_ends_at_the_patience_limit():
-    policy = FloorPolicy()
-    out = run_words(policy, words(5, "speaking", "listen", False) + words(1, "end_of_turn", "take_turn", True)
-                    + words(40, "pausing", "listen", False))
-    assert (out.index("T") - 5) * 0.2 == pytest.approx(hold_limit_s(policy.knobs))
-
-
 def test_the_hold_ends_at_the_patience_limit():
     for patience in (0.0, 0.5, 1.0):
         policy = FloorPolicy(Knobs(patience=patience))

@@ -42,10 +42,11 @@ def _as_said(text: str) -> str:
 
 
 BARE_REQUEST_WORDS = 5
-"""A turn of at most this many words that names a duration is a timed request whatever its other words are."""
+"""A turn of at most this many words that names a duration is a timed request, unless ``_NOT_A_REQUEST`` vetoes it."""
+_WORDS = re.compile(r"[\w'-]+")
 _NOT_A_REQUEST = re.compile(
     r"\b(?:timers?|alarms?"  # the timer intent's
-    r"|what|what's|how|why|who|which|where|convert|plus|minus|times|divided"  # a question about the duration
+    r"|what|what's|how|why|who|which|where|convert|plus|minus|divided"  # a question about the duration
     r"|was|were|took|waited|had|did|lasted|ago|spent"  # a time that has passed
     r"|about|around|roughly|maybe|almost|nearly|like)\b")  # an estimate
 """Words that make a short turn naming a duration something other than a request to be told."""
@@ -60,9 +61,6 @@ def _bare_request(low: str) -> bool:
     pass (unless ``_NOT_A_REQUEST`` says otherwise: "I waited ten seconds", "what's ten seconds in ms").
     """
     return len(_WORDS.findall(low)) <= BARE_REQUEST_WORDS
-
-
-_WORDS = re.compile(r"[\w'-]+")
 
 
 def cue_seconds(text: str) -> float | None:

@@ -115,6 +115,7 @@ def test_reset_drops_everything():
     ("Bring me 11 seconds.", 11.0),
     ("Think be 11 seconds", 11.0),
     ("two minutes", 120.0),
+    ("5 seconds, times up", 5.0),  # "time's up" as the recognizer often writes it
     ("It took 30 seconds.", None),  # a time that passed
     ("What is 10 seconds in milliseconds?", None),  # a question about a duration
     ("about ten minutes", None),  # an estimate, as when answering "how long does it take?"

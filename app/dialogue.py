@@ -20,10 +20,10 @@ from typing import Any, Protocol
 import numpy as np
 
 from app.core.clock import NS_PER_S
-from app.core.frames import Action, Decision, Snapshot, UserState
+from app.core.frames import Action, Decision, HeardSpan, Snapshot, UserState
 from app.interaction.cues import ACKNOWLEDGE, CueClock
 from app.interaction.pre_roll import PreRoll
-from app.interaction.turn_text import TurnText, asks_partial
+from app.interaction.turn_text import TurnText, asks_partial, is_acknowledgement
 
 log = logging.getLogger(__name__)
 
@@ -134,8 +134,29 @@ class Recognizer(Protocol):
         ...
 
 
+def unheard_rest(said: str, heard: list[str]) -> str:
+    """What of ``said`` the user has not heard, given the clauses they heard in full, in order.
+
+    The rest starts at the first clause not heard to its end (a clause cut off is said again whole).
+    Heard texts that are not the next clause of ``said`` (an opener word, a backchannel) are skipped.
+    """
+    pos = 0
+    for clause in heard:
+        clause = clause.strip()
+        start = said.find(clause, pos) if clause else -1
+        if start >= 0 and not said[pos:start].strip():
+            pos = start + len(clause)
+    return said[pos:].strip()
+
+
 class DialogueLoop:
-    """Per-tick glue between the floor decisions, recognition, reasoning and speech."""
+    """Per-tick glue between the floor decisions, recognition, reasoning and speech.
+
+    A turn that only acknowledges ("mm-hm", "oh right", "of course") goes nowhere: it is no request.
+    When the assistant stopped for it, it says again what the user had not yet heard, from the clause
+    it was cut in. After a question of the assistant's, "yeah" or "okay" is an answer and goes on to
+    reasoning like any turn.
+    """
 
     _HEARING = (UserState.SPEAKING, UserState.PAUSING, UserState.END_OF_TURN)
 
@@ -161,6 +182,10 @@ class DialogueLoop:
         self._in_utterance = False
         self._results: list[Any] = []  # recognizer results picked up by ``pump``, handled by ``on_tick``
         self.user_turns: list[str] = []  # final transcripts sent to the reasoning tier
+        self._said: list[str] = []  # what the assistant was given to say since it last took the floor
+        self._heard: list[str] = []  # clauses of it the user heard to their end
+        self._cut = ""  # what a yield left unsaid, said again if the user only acknowledged
+        self._asked = False  # the assistant's last words before the turn now taken were a question
         self.streaming: set[str] = set()  # tasks whose reply the model has started to produce
 
     def reset(self) -> None:
@@ -169,6 +194,23 @@ class DialogueLoop:
         self._in_utterance = False
         if self.cues is not None:
             self.cues.reset()
+
+    def heard(self, span: HeardSpan) -> None:
+        """What the user heard of one queued clause (the interaction loop's ``on_heard``)."""
+        if not span.stopped and span.text:
+            self._heard.append(span.text)
+
+    def _say(self, text: str) -> None:
+        self._said.append(text)
+        self.speech.say(text)
+
+    def _acknowledged(self, text: str) -> bool:
+        """Handle a turn that only acknowledges; False when ``text`` is a turn for reasoning."""
+        if not is_acknowledgement(text) or self._asked:
+            return False
+        if self._cut:
+            self._say(self._cut)
+        return True
 
     def pump(self, t_ns: int) -> None:
         """Before the floor policy's step: pick up the recognizer's results.
@@ -200,17 +242,25 @@ class DialogueLoop:
                     self._hush()
                 continue
             text, self._carry = f"{self._carry} {text}".strip(), ""
-            if text:
+            acknowledged = bool(text) and self._acknowledged(text)
+            self._cut = ""
+            if text and not acknowledged:
                 self.user_turns.append(text)
                 if not self._cue_request(text, result):
                     self.reasoning.submit(text)
-        if decision.action is Action.TAKE_TURN and self._opener is not None:
-            self._opener()
+        if decision.action is Action.TAKE_TURN:
+            # The assistant's last words before this turn: after a question, "yeah" answers it.
+            self._asked = bool(self._said) and self._said[-1].rstrip().endswith("?")
+            words = self.turn_text.taken if self.turn_text is not None else ""
+            if self._opener is not None and not (is_acknowledgement(words) and not self._asked):
+                self._opener()  # an "mm-hm" gets no "Okay."
+            self._said, self._heard = [], []
         if decision.action is Action.INTERJECT and decision.say:
-            self.speech.say(decision.say)
+            self._say(decision.say)
         elif decision.action is Action.BACKCHANNEL and self._backchannel is not None:
             self._backchannel()
         if decision.action is Action.YIELD:
+            self._cut = unheard_rest(" ".join(self._said), self._heard)
             self.speech.cancel()
             self.reasoning.interrupt_speech()
         for frame in self.reasoning.drain():
@@ -220,17 +270,17 @@ class DialogueLoop:
                 continue  # replies are captioned clause by clause as they are spoken (SpokenClause)
             self._on_frame(frame)
             if kind == "Notice":
-                self.speech.say(frame.text)
+                self._say(frame.text)
             elif kind == "TimerFired":
-                self.speech.say(f"Your {frame.timer.label} is up." if frame.timer.label not in ("", "timer")
-                                else "Your timer is up.")
+                self._say(f"Your {frame.timer.label} is up." if frame.timer.label not in ("", "timer")
+                          else "Your timer is up.")
             elif kind == "StopSpeech":
                 self.speech.cancel()
         if decision.user_state not in (UserState.SPEAKING, UserState.PAUSING):
             for delivery in self.reasoning.deliver_ready(self._monotonic()):
                 self._on_frame(delivery)
                 reply = delivery.result.reply or delivery.result.error or ""
-                self.speech.say(reply)
+                self._say(reply)
 
     def _cue_request(self, text: str, result: Any) -> bool:
         """A timed request ("tell me when ten seconds have passed") goes on the cue clock, not to reasoning."""
@@ -241,7 +291,7 @@ class DialogueLoop:
                          else time.monotonic_ns())
         if self.cues.request(text, spoken_end_ns) is None:
             return False
-        self.speech.say(ACKNOWLEDGE)
+        self._say(ACKNOWLEDGE)
         return True
 
     def _hear(self, snap: Snapshot, decision: Decision) -> None:

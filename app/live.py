@@ -17,7 +17,7 @@ from app.capture.backoff import Backoff
 from app.capture.microphone import MicCapture
 from app.config import Settings
 from app.core.clock import MonotonicClock
-from app.core.frames import Decision, DeviceEvent, DeviceStatus
+from app.core.frames import Decision, DeviceEvent, DeviceStatus, HeardSpan
 from app.core.ring import RingBuffer
 from app.dialogue import DialogueLoop, build_dialogue
 from app.interaction.cues import CueClock
@@ -71,6 +71,17 @@ class LiveSession:
         self._on_device_event(DeviceEvent(t_ns=MonotonicClock().now_ns(), device="speaker",
                                           status=DeviceStatus.RUNNING, message="speaker ready"))
         return speaker
+
+    def _heard_by(self, dialogue: DialogueLoop | None) -> Callable[[HeardSpan], None]:
+        """What the user heard of each clause goes to the window, and to the conversation (to resume a reply)."""
+        if dialogue is None:
+            return self._on_frame
+
+        def heard(span: HeardSpan) -> None:
+            dialogue.heard(span)
+            self._on_frame(span)
+
+        return heard
 
     def _latest_frame(self) -> np.ndarray | None:
         frame = self.ring.video.latest()
@@ -140,7 +151,7 @@ class LiveSession:
                                None if dialogue else chime_responder, [dialogue.pump] if dialogue else [],
                                tick_ms=self.settings.interaction.tick_ms,
                                hooks=[dialogue.on_tick] if dialogue else [], echo_canceller=canceller,
-                               on_heard=self._on_frame)
+                               on_heard=self._heard_by(dialogue))
         scheduler = MicroTurnScheduler(clock, loop, period_ms=self.settings.interaction.tick_ms,
                                        on_decision=self._on_decision, catch_up=False)
         try:

@@ -96,6 +96,7 @@ def run_headless(settings: Settings, mic_file: Path, out_dir: Path, *, camera_fi
     loop = InteractionLoop(ring, playback, build_policy(settings, cues, camera is not None),
                            None if talk else responder, pumps, settings.interaction.tick_ms,
                            hooks=[talk.on_tick] if talk else [],
+                           on_heard=talk.heard if talk else None,
                            responders=None if talk else {Action.INTERJECT: responder})
 
     out_dir.mkdir(parents=True, exist_ok=True)

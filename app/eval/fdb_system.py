@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from app.audio_io import read_wav_mono, write_wav
+from app.audio_io import read_wav_mono, rms_db, write_wav
 from app.capture.files import FileMic
 from app.core.clock import NS_PER_S, VirtualClock
 from app.core.frames import Action, Decision, Snapshot, UserState
@@ -30,11 +30,11 @@ from app.interaction.model import InteractionModel
 from app.interaction.model_policy import ModelPolicy
 from app.interaction.pre_roll import PreRoll
 from app.interaction.scheduler import MicroTurnScheduler
-from app.interaction.turn_text import TurnText, asks_partial
+from app.interaction.turn_text import TurnText, asks_partial, is_acknowledgement
 from app.speech.audio import APP_RATE
 from app.speech.backchannel import OPENERS as OPENER_WORDS
 from app.speech.backchannel import spoken_form, trim_silence
-from app.speech.playback import PlaybackQueue
+from app.speech.playback import PAUSE_QUIET_DB, PlaybackQueue
 from app.speech.speaker import VirtualSpeaker
 from app.speech.vad import speech_end_s
 
@@ -47,6 +47,30 @@ REPLIES = (
 )
 BACKCHANNELS = ("Yeah.", "Okay.", "Right.")
 """Short real words: what the benchmark's recognizer must see as a backchannel (at most 2 words, under 1 s)."""
+
+
+CLAUSE_PAUSE_S = 0.1
+"""A quiet this long in a reply is a clause boundary: a reply cut off resumes from the last one before the cut."""
+
+
+def resume_point(audio: np.ndarray, cut: int, start: int = 0) -> int:
+    """Where to say a reply cut at sample ``cut`` again from: the start of the clause the cut fell in, or
+    of the next one when it fell in the pause between them (clauses are sounds apart by pauses of at
+    least ``CLAUSE_PAUSE_S``; the reply's body begins at ``start``). ``audio.size`` when nothing is left.
+    """
+    frame = int(APP_RATE * 0.01)
+    need = round(CLAUSE_PAUSE_S / 0.01)
+    quiet_run, clause = 0, start
+    for i in range(start // frame, audio.size // frame):
+        if rms_db(audio[i * frame:(i + 1) * frame]) < PAUSE_QUIET_DB:
+            quiet_run += 1
+            continue
+        if quiet_run >= need:
+            clause = i * frame
+        quiet_run = 0
+        if (i + 1) * frame > cut:  # the first sound at or after the cut
+            return clause
+    return audio.size
 
 
 class Speech:
@@ -274,6 +298,8 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
     compute: list[float] = []
     n_reply = [0]
     carry = [""]  # words of a turn taken back, said again with the rest of the sentence
+    replies: dict[str, tuple[np.ndarray, int]] = {}  # what each reply said: its audio, where its body starts
+    last_take_ns = [t0]
 
     def take_turn(t_ns: int) -> tuple[np.ndarray, str]:
         wall = time.perf_counter()
@@ -297,6 +323,22 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
             carry[0] = f"{carry[0]} {text}".strip()
             return speech.clip(opener)[: int(spent(text, taken_back=True) * APP_RATE)], opener
         text, carry[0] = f"{carry[0]} {text}".strip(), ""
+        since, last_take_ns[0] = last_take_ns[0], t_ns
+        if text and is_acknowledgement(text):
+            # As live (``DialogueLoop``): an "mm-hm" is no request. The opener went out only if the words
+            # the take was made on did not already read as one; a reply the yield cut is said again from
+            # the clause it was cut in.
+            first = np.zeros(0, np.float32) if turn_text is not None and is_acknowledgement(turn_text.taken) \
+                else speech.clip(opener)
+            cut = next((h for h in reversed(loop.heard) if h.stopped and h.t_ns >= since and h.text in replies
+                        and 0 < h.heard_samples < h.total_samples), None)
+            s = spent(text, acknowledged=True)
+            if cut is None:
+                return (first, opener) if first.size else None
+            audio, body = replies[cut.text]
+            rest = audio[resume_point(audio, cut.heard_samples, body):]
+            gap = np.zeros(max(0, int((s - first.size / APP_RATE) * APP_RATE)), np.float32)
+            return np.concatenate([first, gap, rest]), cut.text
         if not text:
             # As live: the recognizer heard no words in the turn (a "mm-hm", the TV), so nothing goes to
             # reasoning and no reply follows the opener.
@@ -310,7 +352,9 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
         n_reply[0] += 1
         first, rest = speech.clip(opener), speech.clip(body)
         gap = np.zeros(max(0, int((spent(text, cue_s=seconds) - first.size / APP_RATE) * APP_RATE)), np.float32)
-        return np.concatenate([first, gap, rest]), f"{opener} {body}"
+        said = f"{opener} {body}"
+        replies[said] = (np.concatenate([first, gap, rest]), first.size + gap.size)
+        return replies[said][0], said
 
     def interject(_t_ns: int) -> tuple[np.ndarray, str]:
         text, _ = policy.interjection()

@@ -65,6 +65,39 @@ def sounds_unfinished(text: str) -> bool:
     return words[-1] in CONTINUATION_WORDS
 
 
+ACKNOWLEDGEMENTS = frozenset((
+    "mm", "mhm", "mm hm", "mm hmm", "hm", "hmm", "uh huh", "uh", "ah", "oh", "aha", "yeah", "yep", "yup", "yes",
+    "okay", "ok", "right", "all right", "alright", "sure", "sure thing", "i see", "got it", "gotcha", "of course",
+    "wow", "cool", "nice", "great", "good", "perfect", "interesting", "exactly", "true", "indeed", "totally",
+    "absolutely", "no way", "no kidding", "i know", "i bet", "makes sense", "fair enough", "sounds good",
+    "for sure", "that's true", "that's right",
+))
+"""What listeners say to show they follow, not to take the floor ("mm-hm", "oh right", "of course")."""
+
+
+def is_acknowledgement(text: str) -> bool:
+    """True when every word of `text` belongs to an acknowledgement ("Oh, right.", "Mm-hm, of course.").
+
+    A question ("Right?", "Really?") is not one: it asks for an answer. Words run together across
+    punctuation, so "Oh right, okay." is "oh" + "right" + "okay"; an acknowledgement's own words may repeat.
+    """
+    stripped = text.strip()
+    if not stripped or stripped.endswith("?"):
+        return False
+    words = _WORD.findall(stripped.lower().replace("-", " "))
+    if not words:
+        return False
+    i = 0
+    while i < len(words):
+        for n in (3, 2, 1):  # the longest acknowledgement that starts here
+            if i + n <= len(words) and " ".join(words[i:i + n]) in ACKNOWLEDGEMENTS:
+                i += n
+                break
+        else:
+            return False
+    return True
+
+
 def asks_partial(user_state: UserState, was_speaking: bool) -> bool:
     """Whether this tick asks the recognizer for a new partial of the turn.
 
@@ -90,6 +123,7 @@ class TurnText:
     blind_take: bool = False  # the last take came before the user's last words were transcribed
     reopen: bool = False  # a blind take was taken back: the policy reopens the user's turn, holding
     carried: str = ""  # the words of a take taken back; the partials of the rest of the turn follow them
+    taken: str = ""  # the words the last take was made on (the opener is skipped for an "mm-hm")
 
     def update(self, text: str, covers_ns: int) -> None:
         """A newer hypothesis of everything said in this turn since its last take, up to `covers_ns`.
@@ -107,8 +141,11 @@ class TurnText:
         self.covers_ns = 0
 
     def take(self, speech_end_ns: int) -> None:
-        """The policy took the turn: remember whether it did so before the last words were in, then reset."""
+        """The policy took the turn: remember whether it did so before the last words were in, and the
+        words it took it on; then reset.
+        """
         self.blind_take = self.behind(speech_end_ns)
+        self.taken = self.text
         self.reset()
 
     def retract(self, final_text: str, now_ns: int) -> bool:

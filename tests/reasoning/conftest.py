@@ -112,3 +112,28 @@ def server(gguf_path: Path, tmp_path: Path) -> Iterator[Server]:
     srv = Server(gguf_path, tmp_path / "server.log")
     yield srv
     srv.stop()
+
+
+@pytest.fixture
+def heard_turn(embedded_settings: dict[str, Any], make_worker: Any) -> Any:
+    """A dialogue loop with the real recognizer and a TurnText, as the floor policy shares it."""
+    import numpy as np
+
+    from app.dialogue import DialogueLoop, SpeechWriter
+    from app.interaction.turn_text import TurnText
+    from app.speech.asr import AsrWorker
+    from app.speech.playback import PlaybackQueue
+    from app.speech.tts import PiperTts
+
+    playback = PlaybackQueue()
+    writer = SpeechWriter(PiperTts(noise_scale=0.0, noise_w_scale=0.0), playback)
+    recognizer = AsrWorker()
+    turn = TurnText()
+    loop = DialogueLoop(recognizer, make_worker(embedded_settings), writer, turn_text=turn,
+                        opener=lambda: playback.enqueue(np.full(16000, 0.1, np.float32), "okay"),
+                        hush=playback.stop)
+    assert recognizer.wait_ready(60)
+    loop.playback = playback  # type: ignore[attr-defined]  (the test reads it; nothing renders it)
+    yield loop, turn
+    writer.close()
+    recognizer.close()

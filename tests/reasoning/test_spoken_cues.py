@@ -65,25 +65,6 @@ def test_a_timed_request_goes_on_the_cue_clock_not_to_reasoning(
         recognizer.close()
 
 
-@pytest.fixture
-def heard_turn(embedded_settings: dict[str, Any], make_worker: Any) -> Any:
-    """A dialogue loop with the real recognizer and a TurnText, as the floor policy shares it."""
-    from app.interaction.turn_text import TurnText
-
-    playback = PlaybackQueue()
-    writer = SpeechWriter(PiperTts(noise_scale=0.0, noise_w_scale=0.0), playback)
-    recognizer = AsrWorker()
-    turn = TurnText()
-    loop = DialogueLoop(recognizer, make_worker(embedded_settings), writer, turn_text=turn,
-                        opener=lambda: playback.enqueue(np.full(16000, 0.1, np.float32), "okay"),
-                        hush=playback.stop)
-    assert recognizer.wait_ready(60)
-    loop.playback = playback  # type: ignore[attr-defined]  (the test reads it; nothing renders it)
-    yield loop, turn
-    writer.close()
-    recognizer.close()
-
-
 SILENCE = np.zeros(3200, np.float32)
 
 

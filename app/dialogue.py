@@ -21,7 +21,8 @@ import numpy as np
 
 from app.core.clock import NS_PER_S
 from app.core.frames import Action, Decision, HeardSpan, Snapshot, UserState
-from app.interaction.cues import ACKNOWLEDGE, CueClock
+from app.interaction.cues import ACKNOWLEDGE, CueClock, cue_seconds
+from app.interaction.floor_policy import COLLISION_S
 from app.interaction.pre_roll import PreRoll
 from app.interaction.turn_text import TurnText, asks_partial, is_acknowledgement
 
@@ -156,6 +157,11 @@ class DialogueLoop:
     When the assistant stopped for it, it says again what the user had not yet heard, from the clause
     it was cut in. After a question of the assistant's, "yeah" or "okay" is an answer and goes on to
     reasoning like any turn.
+
+    A user who speaks on within ``COLLISION_S`` of a take (the assistant yields at once) was not done:
+    the taken words are not a request of their own but the start of the turn that goes on, so they wait
+    for the rest ("what wine would go nicely with," + "roast chicken?" is one request, not two). A request
+    already sent is withdrawn; a timed request stays on the cue clock.
     """
 
     _HEARING = (UserState.SPEAKING, UserState.PAUSING, UserState.END_OF_TURN)
@@ -186,6 +192,10 @@ class DialogueLoop:
         self._heard: list[str] = []  # clauses of it the user heard to their end
         self._cut = ""  # what a yield left unsaid, said again if the user only acknowledged
         self._asked = False  # the assistant's last words before the turn now taken were a question
+        self._take_ns: int | None = None  # when the turn was last taken (until the user speaks on or not)
+        self._final_due = False  # the last take's final transcript has not come yet
+        self._collided = False  # the user spoke on right after the take: its words start a longer turn
+        self._submitted: str | None = None  # the last take's words, if they went to reasoning
         self.streaming: set[str] = set()  # tasks whose reply the model has started to produce
 
     def reset(self) -> None:
@@ -212,6 +222,18 @@ class DialogueLoop:
             self._say(self._cut)
         return True
 
+    def _spoke_on(self, t_ns: int) -> None:
+        """A yield: if it came right after a take, the user was not done, and the taken words wait for the rest."""
+        if self._take_ns is None or t_ns - self._take_ns > int(COLLISION_S * NS_PER_S) + 1_000_000:
+            return
+        self._take_ns = None
+        if self._final_due:
+            self._collided = True  # its final transcript waits for the rest of the turn
+        elif self._submitted is not None:
+            self.reasoning.retract()  # the request it made was only its first words
+            self._carry = f"{self._carry} {self._submitted}".strip()
+            self._submitted = None
+
     def pump(self, t_ns: int) -> None:
         """Before the floor policy's step: pick up the recognizer's results.
 
@@ -234,6 +256,7 @@ class DialogueLoop:
             if not hasattr(result, "words"):  # a partial hypothesis: captions (``pump`` passed its words on)
                 continue
             text = str(result.text).strip()
+            self._final_due, collided, self._collided = False, self._collided, False
             if text and self.turn_text is not None and self.turn_text.retract(text, snap.t_ns):
                 # The turn was taken before the last words were in, and they end mid-phrase: the user
                 # is not done. Nothing goes to reasoning; the words wait for the rest of the sentence.
@@ -242,12 +265,16 @@ class DialogueLoop:
                     self._hush()
                 continue
             text, self._carry = f"{self._carry} {text}".strip(), ""
+            if collided and cue_seconds(text) is None:
+                self._carry = text  # the start of the turn the user went on with
+                continue
             acknowledged = bool(text) and self._acknowledged(text)
             self._cut = ""
             if text and not acknowledged:
                 self.user_turns.append(text)
                 if not self._cue_request(text, result):
                     self.reasoning.submit(text)
+                    self._submitted = text
         if decision.action is Action.TAKE_TURN:
             # The assistant's last words before this turn: after a question, "yeah" answers it.
             self._asked = bool(self._said) and self._said[-1].rstrip().endswith("?")
@@ -255,11 +282,13 @@ class DialogueLoop:
             if self._opener is not None and not (is_acknowledgement(words) and not self._asked):
                 self._opener()  # an "mm-hm" gets no "Okay."
             self._said, self._heard = [], []
+            self._take_ns, self._final_due, self._submitted = decision.t_ns, True, None
         if decision.action is Action.INTERJECT and decision.say:
             self._say(decision.say)
         elif decision.action is Action.BACKCHANNEL and self._backchannel is not None:
             self._backchannel()
         if decision.action is Action.YIELD:
+            self._spoke_on(decision.t_ns)
             self._cut = unheard_rest(" ".join(self._said), self._heard)
             self.speech.cancel()
             self.reasoning.interrupt_speech()

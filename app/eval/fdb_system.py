@@ -24,7 +24,7 @@ from app.core.frames import Action, Decision, Snapshot, UserState
 from app.core.ring import RingBuffer
 from app.interaction.baseline_policy import BaselinePolicy
 from app.interaction.cues import ACKNOWLEDGE, CUE_SECOND_LOOK, Cue, CueClock, cue_seconds
-from app.interaction.floor_policy import Knobs
+from app.interaction.floor_policy import COLLISION_S, Knobs
 from app.interaction.loop import InteractionLoop
 from app.interaction.model import InteractionModel
 from app.interaction.model_policy import ModelPolicy
@@ -364,6 +364,20 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
         text = BACKCHANNELS[len(turns) % len(BACKCHANNELS)]
         return speech.clip(text), text
 
+    def spoke_on(_snap: Snapshot, decision: Decision) -> None:
+        """As live (``DialogueLoop``): a yield right after a take means the user was not done; the taken
+        words (unless they set a cue) start the turn they went on with.
+        """
+        if decision.action is not Action.YIELD or decision.t_ns - last_take_ns[0] > COLLISION_S * NS_PER_S + 1e6:
+            return
+        last_take_ns[0] = -(1 << 62)  # once per take
+        turn = turns[-1] if turns else None
+        if turn is not None and turn["heard"] and turn["cue_s"] is None and not (
+                turn.get("acknowledged") or turn.get("taken_back")):  # taken-back words are carried already
+            carry[0] = f"{carry[0]} {turn['heard']}".strip()
+            turn["spoken_on"] = True
+
+    hooks.append(spoke_on)
     trace = TickTrace(policy, turn_text, t0)
     pumps = [mic.pump, speaker.pump] + ([feed.pump] if feed is not None else []) + [trace.pump]
     loop = InteractionLoop(ring, playback, policy, None, pumps, tick_ms,

@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=int, help="at most this many items per category")
     ev.add_argument("--categories", nargs="*", help="only items of these categories")
     ev.add_argument("--model", type=Path, help="interaction model file to use instead of the bundled one")
+    ev.add_argument("--timing", choices=("measured", "fixed"), default="measured",
+                    help="recognition takes the time it takes on this machine (default), or a fixed model of "
+                         "it: the same outputs under any load, for comparing two changes")
     return p
 
 
@@ -109,12 +112,14 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from app.eval.fdb_run import run_fdb
+    from app.eval.fdb_system import Timing
 
     if not args.root.is_dir():
         print(f"tandem eval: no such folder {args.root}", file=sys.stderr)
         return 2
     report = run_fdb(settings, args.root, args.out_dir, tuple(args.policy), limit=args.limit,
-                     progress=_progress("eval"), model_path=args.model, categories=args.categories)
+                     progress=_progress("eval"), model_path=args.model, categories=args.categories,
+                     timing=Timing(measured=args.timing == "measured"))
     print(report.read_text(encoding="utf-8"))
     return 0
 

@@ -18,7 +18,7 @@ from typing import Any
 from app.config import Settings
 from app.eval import fdb_score as S
 from app.eval.fdb_items import Item, discover
-from app.eval.fdb_system import Speech, run_item, write_output
+from app.eval.fdb_system import MEASURED, Speech, Timing, run_item, write_output
 from app.interaction.floor_policy import Knobs
 from app.speech.audio import APP_RATE
 
@@ -162,8 +162,12 @@ CATEGORY_ORDER = ("smooth_turn_taking", "pause_handling", "user_interruption", "
 
 def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[str] = ("model", "baseline"),
             *, limit: int | None = None, progress: Callable[[int, int], None] | None = None,
-            model_path: Path | None = None, categories: Sequence[str] | None = None) -> Path:
-    """Run and score every item under ``root`` with each policy; returns the report's path."""
+            model_path: Path | None = None, categories: Sequence[str] | None = None,
+            timing: Timing = MEASURED) -> Path:
+    """Run and score every item under ``root`` with each policy; returns the report's path.
+
+    ``timing``: recognition takes the time it really takes here, or a fixed model of it (see ``Timing``).
+    """
     # Camera events need a camera stream; benchmark items carry only audio, so they are scored per tick
     # in the model card instead.
     items = [it for it in discover(root) if it.category != "visual_event"
@@ -179,7 +183,7 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
     if not items:
         raise FileNotFoundError(f"No benchmark items (folders with input.wav and an annotation) under {root}")
     sp = settings.speech
-    speech = Speech(sp.voice, sp.asr_model, sp.asr_threads)
+    speech = Speech(sp.voice, sp.asr_model, sp.asr_threads, repeatable=not timing.measured)
     s = settings.interaction
     knobs = Knobs(patience=s.patience, backchannel_rate=s.backchannel_rate,
                   interruption_sensitivity=s.interruption_sensitivity)
@@ -190,11 +194,12 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
         base = out_dir if n == 0 else out_dir / f"_{policy}"
         for item in items:
             rel = item.relative_to(root)
-            run = run_item(item.path / "input.wav", policy, speech, knobs, model_path, s.tick_ms)
+            run = run_item(item.path / "input.wav", policy, speech, knobs, model_path, s.tick_ms, timing)
             write_output(run, base / rel / "output.wav")
             clean_segments = None
             if (item.path / "clean_input.wav").is_file():
-                clean = run_item(item.path / "clean_input.wav", policy, speech, knobs, model_path, s.tick_ms)
+                clean = run_item(item.path / "clean_input.wav", policy, speech, knobs, model_path, s.tick_ms,
+                                 timing)
                 write_output(clean, base / rel / "clean_output.wav")
                 clean_segments = S.speech_segments(clean.output, APP_RATE)
             segments = S.speech_segments(run.output, APP_RATE)
@@ -212,6 +217,9 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
                                                      default=str), encoding="utf-8")
     report = out_dir / "report.md"
     text = report_markdown(summaries, root, compute)
+    if not timing.measured:
+        text += ("- timing: a fixed model of the recognizer's time and a voice without sampling noise "
+                 "(`--timing fixed`): for comparing changes, not this machine's latencies\n")
     text += "".join(f"- {p} outputs: {out_dir if n == 0 else out_dir / ('_' + p)}\n" for n, p in enumerate(policies))
     report.write_text(text, encoding="utf-8")
     return report

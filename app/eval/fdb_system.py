@@ -49,6 +49,32 @@ BACKCHANNELS = ("Yeah.", "Okay.", "Right.")
 """Short real words: what the benchmark's recognizer must see as a backchannel (at most 2 words, under 1 s)."""
 
 
+@dataclass(frozen=True)
+class Timing:
+    """How long recognition takes on the virtual clock.
+
+    ``measured`` (the default) uses the time each decode really took on this machine, which is what a
+    user of this machine gets; scores then move a little with the machine's load. Otherwise a linear
+    model of it stands in (fitted on a 2-core machine: a partial in 0.04 s + 0.03 s per second of
+    audio, a reply's recognition and synthesis in 0.06 s + 0.05 s per second of the turn) and the voice
+    is synthesized without its sampling noise, so the same code and model give the same outputs under
+    any load: for comparing two changes, not for latency.
+    """
+
+    measured: bool = True
+
+    def partial_s(self, audio_s: float, wall_s: float) -> float:
+        """Seconds until a partial of ``audio_s`` of audio is ready (it took ``wall_s`` here)."""
+        return wall_s if self.measured else 0.04 + 0.03 * audio_s
+
+    def reply_s(self, audio_s: float, wall_s: float) -> float:
+        """Seconds a take's recognition and synthesis add before the reply body (it took ``wall_s`` here)."""
+        return wall_s if self.measured else 0.06 + 0.05 * audio_s
+
+
+MEASURED = Timing()
+
+
 CLAUSE_PAUSE_S = 0.1
 """A quiet this long in a reply is a clause boundary: a reply cut off resumes from the last one before the cut."""
 
@@ -76,12 +102,13 @@ def resume_point(audio: np.ndarray, cut: int, start: int = 0) -> int:
 class Speech:
     """Synthesized clips in the assistant's voice, cached; and the recognizer, loaded once."""
 
-    def __init__(self, voice: str, asr_model: str, asr_threads: int) -> None:
+    def __init__(self, voice: str, asr_model: str, asr_threads: int, repeatable: bool = False) -> None:
+        """``repeatable``: the voice without its sampling noise, so each clip is the same in every run."""
         from app.speech.asr import load_whisper
         from app.speech.tts import PiperTts
         from app.speech.vad import SileroVad
 
-        self._tts = PiperTts(voice)
+        self._tts = PiperTts(voice, noise_scale=0.0, noise_w_scale=0.0) if repeatable else PiperTts(voice)
         self._clips: dict[str, np.ndarray] = {}
         self.whisper = load_whisper(asr_model, asr_threads)
         self._vad = SileroVad()
@@ -164,6 +191,7 @@ class PartialFeed:
     speech: Speech
     recorder: TurnRecorder
     turn_text: TurnText
+    timing: Timing = MEASURED
     ready_ns: int | None = None
     text: str = ""
     covers_ns: int = 0
@@ -193,7 +221,8 @@ class PartialFeed:
             audio = self.recorder.audio()
             self.text = self.speech.partial(audio)
             self.covers_ns = self.recorder.start_ns + int(audio.size / APP_RATE * NS_PER_S)
-            self.ready_ns = snap.t_ns + int((time.perf_counter() - wall) * NS_PER_S)
+            took = self.timing.partial_s(audio.size / APP_RATE, time.perf_counter() - wall)
+            self.ready_ns = snap.t_ns + int(took * NS_PER_S)
             self.asked = False
 
 
@@ -270,7 +299,7 @@ class ItemRun:
 
 
 def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
-             model_path: Path | None = None, tick_ms: int = 200) -> ItemRun:
+             model_path: Path | None = None, tick_ms: int = 200, timing: Timing = MEASURED) -> ItemRun:
     """Run ``mic_file`` through the system with the ``model`` or ``baseline`` floor policy."""
     from app.speech.vad import SileroVad
 
@@ -290,7 +319,7 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
         turn_text = TurnText()
         policy = ModelPolicy(InteractionModel(model_path), SileroVad(), knobs=knobs, tick_s=tick_ms / 1000, cues=cues,
                              turn_text=turn_text)
-        feed = PartialFeed(speech, recorder, turn_text)
+        feed = PartialFeed(speech, recorder, turn_text, timing)
         hooks.append(feed.hook)
     else:
         policy = BaselineTimer(BaselinePolicy(SileroVad(), tick_s=tick_ms / 1000), cues)
@@ -306,7 +335,7 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
 
         def spent(heard: str, **more: Any) -> float:
             """The recognizer's and synthesizer's time for this take, recorded with what was heard."""
-            s = time.perf_counter() - wall
+            s = timing.reply_s(audio.size / APP_RATE, time.perf_counter() - wall)
             compute.append(s)
             turns.append({"t": round((t_ns - t0) / NS_PER_S, 3), "heard": heard, "cue_s": None,
                           "compute_s": round(s, 3)} | more)

@@ -79,3 +79,24 @@ def test_a_turn_heard_as_no_words_gets_the_opener_and_no_reply(tmp_path):
     segments = S.speech_segments(run.output, 16000)
     opener_s = speech.clip(OPENERS[0]).size / 16000
     assert segments and all(e - s <= opener_s + 0.05 for s, e in segments)  # the opener alone, each time
+
+
+def test_fixed_timing_gives_the_same_output_in_every_run(tmp_path):
+    """`--timing fixed`: a model of the recognizer's time and a voice without sampling noise, so two runs of
+    the same item (two loads of every model, as two processes would) write the same samples."""
+    import numpy as np
+
+    from app.config import Settings
+    from app.eval.fdb_system import Speech, Timing, run_item
+    from app.interaction.floor_policy import Knobs
+
+    root = tmp_path / "items"
+    generate(root, "dev", per_category=1, workers=1, categories=("user_backchannel",))
+    sp = Settings().speech
+    fixed = Timing(measured=False)
+    runs = [run_item(root / "user_backchannel/0000/input.wav", "model",
+                     Speech(sp.voice, sp.asr_model, sp.asr_threads, repeatable=True), Knobs(), timing=fixed)
+            for _ in range(2)]
+    assert np.abs(runs[0].output).max() > 0.01  # it spoke
+    assert np.array_equal(runs[0].output, runs[1].output)
+    assert [t["compute_s"] for t in runs[0].turns] == [t["compute_s"] for t in runs[1].turns]  # not wall time

@@ -76,7 +76,8 @@ MEASURED = Timing()
 
 
 CLAUSE_PAUSE_S = 0.1
-"""A quiet this long in a reply is a clause boundary: a reply cut off resumes from the last one before the cut."""
+"""A quiet this long in a reply is a clause boundary: a reply cut off goes on from the start of the clause it was
+cut in."""
 
 
 def resume_point(audio: np.ndarray, cut: int, start: int = 0) -> int:
@@ -330,7 +331,7 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
     replies: dict[str, tuple[np.ndarray, int]] = {}  # what each reply said: its audio, where its body starts
     last_take_ns = [t0]
 
-    def take_turn(t_ns: int) -> tuple[np.ndarray, str]:
+    def take_turn(t_ns: int) -> tuple[np.ndarray, str] | None:
         wall = time.perf_counter()
 
         def spent(heard: str, **more: Any) -> float:

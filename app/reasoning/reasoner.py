@@ -7,6 +7,7 @@ and a failed backend can fall back to the embedded one.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +23,29 @@ from app.reasoning.tasks import TaskInfo, TaskManager, TaskResult
 from app.reasoning.tools.base import ToolResult, ToolRunner
 from app.reasoning.tools.panel_tool import panel_tool_spec_for
 from app.reasoning.tools.timers import TimerService
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def without_repeats(reply: str) -> str:
+    """``reply`` with every sentence it already said dropped, and an unfinished last one that only begins
+    one of them (where the token limit cut a repeat short).
+
+    A small model can fall into a loop ("I'm just a handy tool for any situation." ten times over);
+    spoken aloud that is worse than useless, and the conversation would feed it back as context.
+    """
+    seen: list[str] = []
+    kept = []
+    sentences = _SENTENCE_END.split(reply.strip())
+    for n, sentence in enumerate(sentences):
+        key = " ".join(re.findall(r"[\w']+", sentence.lower()))
+        cut_short = n == len(sentences) - 1 and not sentence.rstrip().endswith((".", "!", "?", "…"))
+        if key and (key in seen or (cut_short and any(s.startswith(key) for s in seen))):
+            continue
+        seen.append(key)
+        kept.append(sentence)
+    return " ".join(kept)
+
 
 PANEL_SYSTEM = ("You design small on-screen panels as JSON. Fill every field with real, correct facts about "
                 "the request; keep cells short.")
@@ -262,6 +286,7 @@ class Reasoner:
                 panels.append(res.content["panel"])
         if error and not reply:
             reply = error
+        reply = without_repeats(reply)
         if reply:
             self.conversation.add_assistant(reply)
         return TaskResult(reply, tuple(calls_out), tuple(panels), dict(timings),

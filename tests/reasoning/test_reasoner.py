@@ -104,3 +104,21 @@ def test_button_press_comes_back_as_event_frame(make_worker: Any, tmp_path: Path
     assert len(events) == 1 and events[0].name == "show_more" and events[0].t_ns > 0
     assert worker.tasks.get(tid).request.startswith("I pressed the 'show_more' button")
     assert any(isinstance(f, Notice) and "Cannot reach" in f.text for f in frames)  # the error is visible
+
+
+class LoopingBackend:
+    """A backend seam whose reply falls into a loop, as the small embedded model did on a fragment."""
+
+    name = "looping"
+
+    def stream(self, request: Request) -> Iterator[StreamEvent]:
+        for piece in [" I'm just a handy tool", " for any situation."] * 4 + [" I'm just a handy"]:  # as tokenized
+            yield StreamEvent("token", piece)
+        yield StreamEvent("done")
+
+
+def test_a_reply_that_loops_is_said_and_remembered_once() -> None:
+    reasoner = _reasoner(LoopingBackend(), [])
+    result = asyncio.run(reasoner.run_turn("and um, um, um,"))
+    assert result.reply == "I'm just a handy tool for any situation."
+    assert reasoner.conversation.build((), ()).to_messages()[-1].content == result.reply  # the context, too

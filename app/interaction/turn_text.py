@@ -73,6 +73,7 @@ ACKNOWLEDGEMENTS = frozenset((
     "for sure", "that's true", "that's right",
 ))
 """What listeners say to show they follow, not to take the floor ("mm-hm", "oh right", "of course")."""
+_ACK_LONGEST = max(len(a.split()) for a in ACKNOWLEDGEMENTS)
 
 
 def is_acknowledgement(text: str) -> bool:
@@ -89,7 +90,7 @@ def is_acknowledgement(text: str) -> bool:
         return False
     i = 0
     while i < len(words):
-        for n in (3, 2, 1):  # the longest acknowledgement that starts here
+        for n in range(_ACK_LONGEST, 0, -1):  # the longest acknowledgement that starts here
             if i + n <= len(words) and " ".join(words[i:i + n]) in ACKNOWLEDGEMENTS:
                 i += n
                 break

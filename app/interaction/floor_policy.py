@@ -45,6 +45,10 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
    (after its own "mm-hm" in a pause the model expects the user to go on). So, whatever the model
    says, a user who spoke to the assistant (with the floor open, or by interrupting it) and then
    stays silent for longer than ``hold_limit_s`` gets an answer: the turn is taken.
+   Words that only acknowledge (``acknowledged``: "oh right", "mm-hm", all of them transcribed) end
+   the turn on its first quiet tick (silent, pausing or end of turn), whatever the model says:
+   after yielding to a listener's "oh right" the model expects more and gives no take evidence,
+   and the cut reply would otherwise wait out the whole hold limit in silence before it goes on.
    The evidence is the action head alone: it is trained on the decision itself and already sees
    what the state head sees; adding p(end_of_turn) would count the same evidence twice and put the
    sum on a 0..2 scale the thresholds do not mean.
@@ -78,6 +82,7 @@ BACKCHANNEL_MIN_TURN_S = 3.0  # the user turn must have lasted this long first
 _EPS = 1e-9  # float slack for times summed from ticks
 
 _USER_STATES = tuple(UserState)
+_QUIET = (UserState.SILENT, UserState.PAUSING, UserState.END_OF_TURN)  # the user is not making a sound
 _ACTIONS = tuple(Action)
 
 
@@ -225,13 +230,14 @@ class FloorPolicy:
         self.state.eot_ticks = 0
 
     def step(self, probs: Probs, assistant_speaking: bool, unfinished: bool = False,
-             words_pending: bool = False) -> tuple[Action, UserState]:
+             words_pending: bool = False, acknowledged: bool = False) -> tuple[Action, UserState]:
         """Decide the floor action for this tick; returns (action, reported user state).
 
         ``unfinished``: the user's words so far stop mid-phrase (see ``app.interaction.turn_text``);
-        ``words_pending``: the transcript has not heard the user's last words yet.
+        ``words_pending``: the transcript has not heard the user's last words yet;
+        ``acknowledged``: the words so far only acknowledge ("oh right").
         """
-        action, user = self._decide(probs, assistant_speaking, unfinished, words_pending)
+        action, user = self._decide(probs, assistant_speaking, unfinished, words_pending, acknowledged)
         st = self.state
         if action is Action.INTERJECT:
             st.since_interject_s = 0.0
@@ -249,7 +255,7 @@ class FloorPolicy:
         return action, user
 
     def _decide(self, probs: Probs, assistant_speaking: bool, unfinished: bool,
-                words_pending: bool) -> tuple[Action, UserState]:
+                words_pending: bool, acknowledged: bool) -> tuple[Action, UserState]:
         """Advance the clocks and evidence counters, then apply the rules in order."""
         st, k, dt = self.state, self.knobs, self.tick_s
         user = probs.state()
@@ -303,6 +309,9 @@ class FloorPolicy:
         if st.in_user_turn and floor_open:
             if st.addressed and st.silent_s + _EPS >= hold_limit_s(k) + dt:
                 return Action.TAKE_TURN, user  # silent as long as the assistant ever waits: answer
+            if (st.addressed and acknowledged and not words_pending and user in _QUIET
+                    and st.silent_s + _EPS >= dt):
+                return Action.TAKE_TURN, user  # "oh right" and silence: nothing more is coming
             if st.eot_ticks >= take_ticks(k) or st.hold_s is not None:
                 held = (0.0 if st.hold_s is None else st.hold_s) + dt
                 if (unfinished and held <= hold_limit_s(k) + _EPS) or (

@@ -105,7 +105,8 @@ class ModelPolicy:
         if words is None:
             action, user = self.floor.step(probs, assistant_speaking)
         else:
-            action, user = self.floor.step(probs, assistant_speaking, words.unfinished, words.behind(st.user_spoke_ns))
+            action, user = self.floor.step(probs, assistant_speaking, words.unfinished, words.behind(st.user_spoke_ns),
+                                           words.acknowledged)
             if action is Action.TAKE_TURN:
                 words.take(st.user_spoke_ns)
         if user is UserState.SPEAKING:

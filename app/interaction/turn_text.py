@@ -27,6 +27,9 @@ CONTINUATION_WORDS = frozenset((
 ))
 """Last words after which an utterance is not finished."""
 
+LISTENER_ENDINGS = frozenset((("mm", "hmm"), ("mm", "hm"), ("uh", "huh")))
+"""Two last words that end a listener's "mm-hmm", not a thinking "hmm"."""
+
 _OBJECTS = frozenset(("it", "me", "you", "him", "her", "us", "them", "this", "that", "these", "those", "one",
                       "ones", "something", "anything", "everything", "lights", "light"))
 STRANDED_AFTER: dict[str, frozenset[str]] = {word: frozenset(verbs) for word, verbs in {
@@ -58,6 +61,8 @@ def sounds_unfinished(text: str) -> bool:
         return True
     words = _WORD.findall(stripped.lower())
     if not words:
+        return False
+    if tuple(words[-2:]) in LISTENER_ENDINGS:
         return False
     if words[-1] in STRANDED_AFTER:
         ended = len(words) <= 2 or words[-2] in _OBJECTS or not STRANDED_AFTER[words[-1]].isdisjoint(words[:-1])
@@ -171,3 +176,8 @@ class TurnText:
     def unfinished(self) -> bool:
         """Whether the words so far stop mid-phrase."""
         return sounds_unfinished(self.text)
+
+    @property
+    def acknowledged(self) -> bool:
+        """Whether the words so far only acknowledge ("oh right", "mm-hm") and end there."""
+        return is_acknowledgement(self.text) and not sounds_unfinished(self.text)

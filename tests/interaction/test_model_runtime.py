@@ -136,3 +136,22 @@ def test_the_loop_holds_the_playback_for_the_tick_the_rules_hold_the_voice(monke
     assert first.action is Action.CONTINUE and playback.held
     second = loop(1, 400_000_000)
     assert second.action is Action.CONTINUE and not playback.held  # the hold had its tick; it plays on
+
+
+def test_words_that_only_acknowledge_end_the_turn_on_the_first_quiet_tick(espeak):
+    from app.interaction.turn_text import TurnText
+
+    voice = espeak("oh right")
+    n = 30
+    signal = np.zeros(n * 3200, np.float32)
+    signal[16000:16000 + voice.size] = voice
+    rows = signal.reshape(n, 3200)
+    last_sound = (16000 + voice.size) // 3200  # the tick in which the voice ends
+    on_sound = _decisions(build_policy(Settings()), rows)
+    # the model expects more after so short a turn: on sound alone it waits for the silence limit
+    assert on_sound.index(Action.TAKE_TURN) > last_sound + 5
+    policy = build_policy(Settings(), turn_text=TurnText())
+    heard = _decisions(policy, rows, {last_sound: "Oh, right."})
+    assert heard.index(Action.TAKE_TURN) <= last_sound + 1  # the words are in: nothing more is coming
+    thinking = _decisions(build_policy(Settings(), turn_text=TurnText()), rows, {last_sound: "Hmm."})
+    assert thinking.index(Action.TAKE_TURN) > last_sound + 5  # "hmm" alone is someone thinking

@@ -445,3 +445,43 @@ def test_a_reopened_turn_is_held_for_the_rest_of_the_sentence_then_answered():
     policy.reopen()
     assert run_words(policy, words(2, "speaking", "listen", False) + words(1, "end_of_turn", "take_turn", False)) \
         == "LLT"  # the user went on; their new end of turn is taken as usual
+
+
+# --- going on after a listener's "oh right" --------------------------------------------------------
+
+def run_ack(policy: FloorPolicy, script: list[tuple[str, str, bool, bool, bool]]) -> str:
+    """Ticks of (user state, action, assistant talking, words pending, words only acknowledge)."""
+    return "".join(CODE[policy.step(probs(user, action), talking, False, pending, ack)[0]]
+                   for user, action, talking, pending, ack in script)
+
+
+# The assistant talks, yields to an onset it heard as a backchannel, and the user says "oh right".
+CUT_IN = [("silent", "continue", True, False, False)] * 3 + [("backchannel", "yield", True, False, False),
+                                                            ("speaking", "listen", False, False, False)]
+
+
+@pytest.mark.parametrize(("name", "after", "expected"), [
+    # the words are in and only acknowledge: the turn ends on the first quiet tick (the cut reply goes on)
+    ("acknowledged", [("silent", "listen", False, False, True)] * 3, "T"),
+    ("acknowledged, model says pausing", [("pausing", "listen", False, False, True)], "T"),
+    # the words of the last tick are not transcribed yet: wait for them
+    ("words pending", [("silent", "listen", False, True, True)] * 2 + [("silent", "listen", False, False, True)],
+     "LLT"),
+    # still making a sound the model hears as a backchannel: not over yet
+    ("still sounding", [("backchannel", "listen", False, False, True), ("silent", "listen", False, False, True)],
+     "LT"),
+    # a request: the model's evidence decides as before (it gives none here, so the hold limit answers)
+    ("a request", [("silent", "listen", False, False, False)] * 16, "L" * 15 + "T"),
+])
+def test_an_acknowledgement_after_a_yield_ends_the_turn_at_once(name, after, expected):
+    policy = FloorPolicy()
+    out = run_ack(policy, CUT_IN + after)
+    assert out[:5] == "CCCYL", name
+    assert out[5:5 + len(expected)] == expected, name
+
+
+def test_an_acknowledgement_no_one_addressed_to_the_assistant_is_left_alone():
+    policy = FloorPolicy()
+    # heard only as someone else's speech while the floor is open: no user turn is open, so nothing to take
+    assert run_ack(policy, [("other", "listen", False, False, True)] * 3
+                   + [("silent", "listen", False, False, True)] * 3) == "L" * 6

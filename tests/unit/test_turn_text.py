@@ -59,6 +59,18 @@ def test_turn_text_follows_the_newest_hypothesis_and_resets():
     assert turn.text == "" and not turn.unfinished and turn.covers_ns == 0
 
 
+@pytest.mark.parametrize(("text", "acknowledged"), [
+    ("Oh, right.", True), ("Of course.", True), ("All right. All right.", True), ("Mm-hmm.", True),
+    ("Mm hmm", True), ("Hmm.", False),  # alone, "hmm" is someone thinking
+    ("Okay,", False),  # a comma: more may come ("okay, so...")
+    ("Okay, so", False), ("Right?", False), ("Stop, that's wrong.", False), ("", False),
+])
+def test_words_that_only_acknowledge(text, acknowledged):
+    words = TurnText()
+    words.update(text, 1)
+    assert words.acknowledged is acknowledged
+
+
 def test_a_blind_take_whose_words_end_mid_phrase_is_taken_back_once():
     turn = TurnText()
     turn.update("what wine would go", covers_ns=2_000_000_000)

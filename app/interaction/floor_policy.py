@@ -13,10 +13,13 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
 2. Cue or sight: ``cue_due >= 0.5`` or p(action=interject) >= 0.5 while the assistant is silent ->
    INTERJECT at once (a cue never waits on patience), but never twice within 1.0 s, so a cue that
    stays due for a few ticks fires once. (The action head also interjects for what the camera shows.)
-3. Assistant speaking -> YIELD or CONTINUE. A user who speaks on within ``COLLISION_S`` (0.6 s, while
-   the opener word plays) of the take was not done: the take collided with the rest of their turn,
-   and the tick yields at once whatever p(yield) says (the model hears the assistant's fresh reply as
-   holding the floor). Otherwise the evidence is p(action=yield):
+3. Assistant speaking -> YIELD or CONTINUE. A user who makes any sound (a tick whose state is not
+   silent, pausing or end of turn) within ``COLLISION_S`` (0.8 s, the opener word and the reply's
+   first words) of the take was not done: the take collided with the rest of their turn, and the
+   tick yields at once whatever p(yield) says. The model hears the assistant's fresh reply as
+   holding the floor, and the rest of the user's sentence under it as a backchannel or someone
+   else (p(yield) 0.01-0.47), so without this it talked over the rest of the turn. Otherwise the
+   evidence is p(action=yield):
    - YIELD when it is >= ``yield_threshold`` on one tick, or >= ``yield_weak_threshold`` (0.7 of it)
      on 2 consecutive ticks;
    - when the user state is ``backchannel`` or ``other`` (a "mm-hm", background speech, someone else
@@ -75,7 +78,7 @@ CUE_REFRACTORY_S = 1.0  # no second interjection within this long
 WEAK_YIELD_FRACTION = 0.7  # weak yield evidence is this fraction of the yield threshold ...
 WEAK_YIELD_TICKS = 2  # ... and must hold for this many consecutive ticks
 HARD_YIELD_P = 0.8  # other/background speech yields only at or above this
-COLLISION_S = 0.6  # user speech this soon after a take (the opener word) yields at once: they were not done
+COLLISION_S = 0.8  # user sound this soon after a take (the opener word) yields at once: they were not done
 HOLD_FRACTION = 0.4  # p(yield) at this fraction of the yield threshold holds the voice for a tick
 BACKCHANNEL_P = 0.4  # p(action=backchannel) needed to backchannel
 BACKCHANNEL_MIN_TURN_S = 3.0  # the user turn must have lasted this long first
@@ -290,7 +293,7 @@ class FloorPolicy:
         if not assistant_speaking or p_yield < hold_threshold(k):
             st.hold_spent = False
         if assistant_speaking:
-            if user is UserState.SPEAKING and st.since_take_s <= COLLISION_S + _EPS:
+            if user not in _QUIET and st.since_take_s <= COLLISION_S + _EPS:
                 return Action.YIELD, user
             if listener_noise:
                 yields = p_yield >= max(HARD_YIELD_P, yield_threshold(k))

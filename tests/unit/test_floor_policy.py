@@ -173,9 +173,16 @@ SEQUENCES = [
     ("a user who speaks on right after a take was not done: it yields at once", Knobs(),
      ticks(5) + ticks(1, "end_of_turn", "take_turn") + ticks(1, "silent", "continue", talking=True)
      + ticks(1, "speaking", "continue", talking=True), "LLLLL" "T" "C" "Y"),
-    ("past the opener, user speech needs yield evidence again", Knobs(),
+    ("the rest of the sentence, heard under the reply as a backchannel or someone else's, yields too", Knobs(),
      ticks(5) + ticks(1, "end_of_turn", "take_turn") + ticks(3, "silent", "continue", talking=True)
-     + ticks(2, "speaking", "continue", talking=True), "LLLLL" "T" "CCC" "CC"),
+     + ticks(1, "backchannel", "continue", talking=True), "LLLLL" "T" "CCC" "Y"),
+    ("other-state sound 0.8 s after the take yields", Knobs(),
+     ticks(5) + ticks(1, "end_of_turn", "take_turn") + ticks(3, "silent", "continue", talking=True)
+     + ticks(1, "other", "continue", talking=True), "LLLLL" "T" "CCC" "Y"),
+    ("past the opener, user speech needs yield evidence again", Knobs(),
+     ticks(5) + ticks(1, "end_of_turn", "take_turn") + ticks(4, "silent", "continue", talking=True)
+     + ticks(2, "speaking", "continue", talking=True) + ticks(1, "backchannel", "continue", talking=True),
+     "LLLLL" "T" "CCCC" "CC" "C"),
     # Speech heard as someone else's
     ("background speech that goes on once the assistant falls silent is still not the user's", Knobs(),
      ticks(3, "other", "continue", talking=True) + ticks(3, "speaking") + ticks(3, "end_of_turn", "take_turn"),

@@ -34,9 +34,16 @@ def _annotation(item: Item) -> Any:
 
 
 def transcribe_output(speech: Speech, audio: Any) -> list[S.Word]:
-    """Words of the assistant's output with times (faster-whisper word timestamps)."""
+    """Words of the assistant's output with times (faster-whisper word timestamps).
+
+    One greedy pass, without whisper's retries at higher temperatures: those sample, and the sampler's
+    state depends on every decode the process made before, so the same output could score differently
+    from one run to the next (measured: three transcripts of one 33 s output, three word lists). The
+    output is the assistant's own synthesized voice, which a greedy pass reads well.
+    """
     segments, _ = speech.whisper.transcribe(audio, language="en", beam_size=1, word_timestamps=True,
-                                            vad_filter=False, condition_on_previous_text=False)
+                                            vad_filter=False, condition_on_previous_text=False,
+                                            temperature=0.0)
     return [S.Word(w.word.strip(), float(w.start), float(w.end)) for seg in segments for w in (seg.words or [])]
 
 

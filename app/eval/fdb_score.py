@@ -72,19 +72,26 @@ def speech_segments(audio: np.ndarray, sr: int, *, threshold_db: float = -45.0, 
 
 
 def anchor_words(words: Sequence[Word], segments: Sequence[tuple[float, float]]) -> list[Word]:
-    """``words`` with each start moved up to the start of the output sound it lies in, where it is earlier.
+    """``words`` with each start moved up to the start of the output sound it lies in, where it is earlier,
+    and each end moved back to the end of the last sound that starts before it, where it is later.
 
     The recognizer's word times run early by up to about 0.2 s (it places "Okay," at 7.66 s when the
-    reply's audio starts at 7.80 s); a word cannot start before its sound does. The output is synthesized
-    speech over digital silence, so ``speech_segments`` finds where its sound starts to 20 ms. Words that
-    overlap no sound keep their times.
+    reply's audio starts at 7.80 s); a word cannot start before its sound does. Its last word before a
+    silence often runs on into it ("what..." at 3.66-5.20 s when the reply was cut at 3.60 s and the
+    next sound starts at 5.20 s); a word cannot end after its sound does either. The output is
+    synthesized speech over digital silence, so ``speech_segments`` finds where its sound starts and
+    ends to 20 ms. A start that overlaps no sound keeps its time.
     """
     out = []
     for w in words:
-        seg = next(((s, e) for s, e in segments if s < w.end and e > w.start), None)
-        if seg is not None and w.start < seg[0]:
-            w = Word(w.text, seg[0], max(w.end, seg[0]))
-        out.append(w)
+        start, end = w.start, w.end
+        seg = next(((s, e) for s, e in segments if s < end and e > start), None)
+        if seg is not None and start < seg[0]:
+            start, end = seg[0], max(end, seg[0])
+        ends = [e for s, e in segments if s < end]  # sounds that begin before the word ends
+        if ends and end > ends[-1]:
+            end = max(start, ends[-1])
+        out.append(Word(w.text, start, end))
     return out
 
 

@@ -43,7 +43,7 @@ def test_a_word_timed_before_its_sound_starts_where_the_sound_does():
     w = words(("yeah", 5.06, 5.56), ("okay", 7.66, 8.12), ("here's", 8.36, 8.64), ("hm", 2.0, 2.2))
     out = anchor_words(w, segs)
     assert [(x.text, x.start, x.end) for x in out] == [
-        ("yeah", 5.06, 5.56),    # late, not early: kept
+        ("yeah", 5.06, 5.12),    # starts late, not early: kept; ends after its sound: moved back to it
         ("okay", 7.8, 8.12),     # 0.14 s before the reply's audio: moved to it
         ("here's", 8.36, 8.64),  # inside the sound: kept
         ("hm", 2.0, 2.2),        # overlaps no sound: kept
@@ -51,6 +51,22 @@ def test_a_word_timed_before_its_sound_starts_where_the_sound_does():
     # a reply whose sound starts after the user's turn ended (7.7 s) no longer counts as a takeover before it
     assert takeover([x for x in w if 3.7 <= x.start < 7.7])
     assert not takeover([x for x in out if 3.7 <= x.start < 7.7])
+
+
+def test_a_word_that_runs_on_into_silence_ends_where_its_sound_does():
+    # a reply cut by a yield at 3.6 s, then the next reply at 5.2 s: the recognizer stretches the cut
+    # reply's last word over the silence between them
+    segs = [(2.8, 3.6), (5.2, 10.0)]
+    w = words(("Okay,", 2.6, 3.06), ("here's", 3.38, 3.66), ("what...", 3.66, 5.2), ("Right,", 5.2, 5.44),
+              ("let", 5.6, 5.7))
+    out = anchor_words(w, segs)
+    assert [(x.text, x.start, x.end) for x in out] == [
+        ("Okay,", 2.8, 3.06), ("here's", 3.38, 3.6), ("what...", 3.66, 3.66), ("Right,", 5.2, 5.44),
+        ("let", 5.6, 5.7)]
+    # three words in 0.86 s of sound: no turn taken in the pause, though the raw times span 2.6 s
+    assert takeover(w[:3]) and not takeover(out[:3])
+    # a word that spans a real gap into the next sound keeps its end there
+    assert anchor_words(words(("and", 3.5, 5.3)), segs)[0].end == 5.3
 
 
 def tone(seconds: float) -> np.ndarray:

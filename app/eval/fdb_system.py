@@ -57,8 +57,10 @@ class Timing:
     user of this machine gets; scores then move a little with the machine's load. Otherwise a linear
     model of it stands in (fitted on a 2-core machine: a partial in 0.04 s + 0.03 s per second of
     audio, a reply's recognition and synthesis in 0.06 s + 0.05 s per second of the turn) and the voice
-    is synthesized without its sampling noise, so the same code and model give the same outputs under
-    any load: for comparing two changes, not for latency.
+    is synthesized without its sampling noise, and each item starts with a freshly seeded recognizer
+    (``Speech.fresh_recognizer``), so the same code and model give the same outputs under any load,
+    and a change that touches one item leaves the words heard in the others as they were: for
+    comparing two changes, not for latency.
     """
 
     measured: bool = True
@@ -111,8 +113,23 @@ class Speech:
 
         self._tts = PiperTts(voice, noise_scale=0.0, noise_w_scale=0.0) if repeatable else PiperTts(voice)
         self._clips: dict[str, np.ndarray] = {}
+        self._asr = (asr_model, asr_threads)
         self.whisper = load_whisper(asr_model, asr_threads)
         self._vad = SileroVad()
+
+    def fresh_recognizer(self) -> None:
+        """Load the recognizer again, its sampler seeded anew.
+
+        Whisper retries a doubtful final by sampling, and the sampler's state lives in the recognizer's
+        worker threads: it carries from one decode to the next, and seeding it again does not reach it.
+        So without this, a change in one item could change the words heard in every item after it.
+        """
+        import ctranslate2
+
+        from app.speech.asr import load_whisper
+
+        ctranslate2.set_random_seed(0)
+        self.whisper = load_whisper(*self._asr)
 
     def clip(self, text: str) -> np.ndarray:
         """``text`` as audio (cached: openers, backchannels and replies repeat)."""
@@ -304,6 +321,8 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
     """Run ``mic_file`` through the system with the ``model`` or ``baseline`` floor policy."""
     from app.speech.vad import SileroVad
 
+    if not timing.measured:
+        speech.fresh_recognizer()  # the item's words do not depend on the items run before it
     ring = RingBuffer(APP_RATE, 60.0, 4)
     playback = PlaybackQueue(ring.self_audio)
     clock = VirtualClock()

@@ -231,8 +231,10 @@ class StreamingTranscriber:
             return []
         import ctranslate2
 
-        # Whisper retries a failed greedy/beam pass by sampling at higher temperatures; a fixed seed
-        # makes those retries, and so every transcript, the same for the same audio.
+        # Whisper retries a failed greedy/beam pass by sampling at higher temperatures. The sampler's
+        # state lives in the model's worker threads and carries from one decode to the next; seeding here
+        # reaches only a sampler not yet used (a freshly loaded model), so a process that makes the same
+        # decodes in the same order gets the same transcripts.
         ctranslate2.set_random_seed(0)
         segments, _ = self.model.transcribe(
             audio,

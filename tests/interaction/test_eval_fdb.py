@@ -100,3 +100,28 @@ def test_fixed_timing_gives_the_same_output_in_every_run(tmp_path):
     assert np.abs(runs[0].output).max() > 0.01  # it spoke
     assert np.array_equal(runs[0].output, runs[1].output)
     assert [t["compute_s"] for t in runs[0].turns] == [t["compute_s"] for t in runs[1].turns]  # not wall time
+
+
+def test_a_fresh_recognizer_hears_the_same_words_whatever_was_decoded_before():
+    """Whisper's retries of a doubtful final sample; a fixed-timing run reseeds the recognizer per item, so
+    one item's words do not depend on the items decoded before it."""
+    import numpy as np
+
+    from app.config import Settings
+    from app.eval.fdb_system import Speech
+
+    sp = Settings().speech
+    speech = Speech(sp.voice, sp.asr_model, sp.asr_threads, repeatable=True)
+    a = speech.clip("Okay, here's what I found. The short answer is yes, and I can tell you more about the details "
+                    "if you like.")
+    b = speech.clip("Let me walk you through it. There are three things to keep in mind, and the first one matters "
+                    "most.")
+    n = min(a.size, b.size)
+    garbled = np.concatenate([a[:n] + 0.9 * b[:n], a[: n // 2] + b[::-1][: n // 2]])  # two voices at once
+    drifting = {speech.transcribe(garbled)[0] for _ in range(3)}
+    assert len(drifting) > 1  # the retries sample: the same audio, other words each time
+    fresh = set()
+    for _ in range(3):
+        speech.fresh_recognizer()
+        fresh.add(speech.transcribe(garbled)[0])
+    assert len(fresh) == 1

@@ -78,7 +78,7 @@ CUE_REFRACTORY_S = 1.0  # no second interjection within this long
 WEAK_YIELD_FRACTION = 0.7  # weak yield evidence is this fraction of the yield threshold ...
 WEAK_YIELD_TICKS = 2  # ... and must hold for this many consecutive ticks
 HARD_YIELD_P = 0.8  # other/background speech yields only at or above this
-COLLISION_S = 0.8  # user sound this soon after a take (the opener word) yields at once: they were not done
+COLLISION_S = 0.8  # user sound this soon after a take (opener, first words) yields at once: they were not done
 HOLD_FRACTION = 0.4  # p(yield) at this fraction of the yield threshold holds the voice for a tick
 BACKCHANNEL_P = 0.4  # p(action=backchannel) needed to backchannel
 BACKCHANNEL_MIN_TURN_S = 3.0  # the user turn must have lasted this long first

@@ -27,7 +27,7 @@ CONTINUATION_WORDS = frozenset((
 ))
 """Last words after which an utterance is not finished."""
 
-LISTENER_ENDINGS = frozenset((("mm", "hmm"), ("mm", "hm"), ("uh", "huh")))
+LISTENER_ENDINGS = frozenset((("mm", "hmm"), ("mm", "hm")))
 """Two last words that end a listener's "mm-hmm", not a thinking "hmm"."""
 
 _OBJECTS = frozenset(("it", "me", "you", "him", "her", "us", "them", "this", "that", "these", "those", "one",

@@ -3,6 +3,7 @@ new answer; after the assistant's own question, "yeah" is an answer and goes to 
 """
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -15,10 +16,13 @@ SAID = "Here is what I found. The short answer is yes. I can tell you more about
 BLOCK = 320
 
 
-def say_and_hear(loop: Any, text: str, i: int, clauses: int | None = None) -> int:
+def say_and_hear(loop: Any, text: str, i: int, clauses: int | None = None,
+                 deliver: Callable[[Any], None] | None = None) -> int:
     """The assistant says ``text``; the user hears all of it, or ``clauses`` clauses in full and 0.3 s of the
-    next, when they cut in and the assistant yields.
+    next, when they cut in and the assistant yields. ``deliver`` passes each heard span on (the dialogue
+    loop's own ``heard`` unless given).
     """
+    deliver = deliver or loop.heard
     loop.on_tick(*tick(i, SILENCE, Action.INTERJECT, UserState.SILENT, say=text))
     deadline = time.monotonic() + 60
     while " ".join(loop.speech.spoken).strip() != text:  # synthesized clause by clause
@@ -30,11 +34,11 @@ def say_and_hear(loop: Any, text: str, i: int, clauses: int | None = None) -> in
         loop.playback.render(out, 0)
         after += BLOCK if clauses is not None and finished >= clauses else 0
         for span in loop.playback.drain_finished():
-            loop.heard(span)
+            deliver(span)
             finished += 1
     if clauses is not None:
         for span in loop.playback.stop():
-            loop.heard(span)
+            deliver(span)
         i += 1
         loop.on_tick(*tick(i, SILENCE, Action.YIELD, UserState.SPEAKING))
     return i + 1
@@ -63,8 +67,15 @@ def take_and_wait(loop: Any, turn: Any, i: int, done: Any) -> tuple[int, bool]:
 @pytest.mark.slow
 def test_a_reply_cut_for_an_acknowledgement_goes_on_from_the_clause_it_was_cut_in(
         espeak: Any, heard_turn: Any) -> None:
+    from app.config import Settings
+    from app.live import LiveSession
+
     loop, turn = heard_turn
-    i = say_and_hear(loop, SAID, 0, clauses=1)  # "Here is what I found." heard; cut in the next clause
+    window: list[Any] = []
+    # the spans reach the conversation the way the live session wires them (and reach the window too)
+    live = LiveSession(Settings(), on_decision=lambda d: None, on_device_event=lambda e: None,
+                       on_frame=window.append)
+    i = say_and_hear(loop, SAID, 0, clauses=1, deliver=live._heard_by(loop))  # first clause heard, then cut
     spoken = len(loop.speech.spoken)
     i = speak(loop, espeak("got it"), i)
     _, opener = take_and_wait(loop, turn, i, lambda: len(loop.speech.spoken) > spoken
@@ -73,6 +84,8 @@ def test_a_reply_cut_for_an_acknowledgement_goes_on_from_the_clause_it_was_cut_i
     assert " ".join(loop.speech.spoken[spoken:]).strip() == "The short answer is yes. I can tell you more about it " \
         "if you like."
     assert loop.user_turns == [] and not loop.reasoning.tasks.snapshot()  # no request went to reasoning
+    # the window heard of them too: the first clause in full, then the cut one (and the one never started)
+    assert [span.stopped for span in window] == [False, True, True]
 
 
 @pytest.mark.slow

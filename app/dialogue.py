@@ -22,7 +22,7 @@ import numpy as np
 from app.core.clock import NS_PER_S
 from app.core.frames import Action, Decision, HeardSpan, Snapshot, UserState
 from app.interaction.cues import ACKNOWLEDGE, CueClock, cue_seconds
-from app.interaction.floor_policy import COLLISION_S
+from app.interaction.floor_policy import collided
 from app.interaction.pre_roll import PreRoll
 from app.interaction.turn_text import TurnText, asks_partial, is_acknowledgement
 
@@ -224,7 +224,7 @@ class DialogueLoop:
 
     def _spoke_on(self, t_ns: int) -> None:
         """A yield: if it came right after a take, the user was not done, and the taken words wait for the rest."""
-        if self._take_ns is None or t_ns - self._take_ns > int(COLLISION_S * NS_PER_S) + 1_000_000:
+        if not collided(self._take_ns, t_ns):
             return
         self._take_ns = None
         if self._final_due:

@@ -24,7 +24,7 @@ from app.core.frames import Action, Decision, Snapshot, UserState
 from app.core.ring import RingBuffer
 from app.interaction.baseline_policy import BaselinePolicy
 from app.interaction.cues import ACKNOWLEDGE, CUE_SECOND_LOOK, Cue, CueClock, cue_seconds
-from app.interaction.floor_policy import COLLISION_S, Knobs
+from app.interaction.floor_policy import Knobs, collided
 from app.interaction.loop import InteractionLoop
 from app.interaction.model import InteractionModel
 from app.interaction.model_policy import ModelPolicy
@@ -417,7 +417,7 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
         """As live (``DialogueLoop``): a yield right after a take means the user was not done; the taken
         words (unless they set a cue) start the turn they went on with.
         """
-        if decision.action is not Action.YIELD or decision.t_ns - last_take_ns[0] > COLLISION_S * NS_PER_S + 1e6:
+        if decision.action is not Action.YIELD or not collided(last_take_ns[0], decision.t_ns):
             return
         last_take_ns[0] = -(1 << 62)  # once per take
         turn = turns[-1] if turns else None

@@ -71,6 +71,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
+from app.core.clock import NS_PER_S
 from app.core.frames import Action, UserState
 
 CUE_P = 0.5  # cue_due at or above this interjects
@@ -87,6 +88,13 @@ _EPS = 1e-9  # float slack for times summed from ticks
 _USER_STATES = tuple(UserState)
 _QUIET = (UserState.SILENT, UserState.PAUSING, UserState.END_OF_TURN)  # the user is not making a sound
 _ACTIONS = tuple(Action)
+
+
+def collided(take_ns: int | None, yield_ns: int) -> bool:
+    """Whether a yield at ``yield_ns`` came within ``COLLISION_S`` of the take at ``take_ns`` (tick times,
+    1 ms slack): rule 3's collision, which the conversation and the evaluation also act on.
+    """
+    return take_ns is not None and yield_ns - take_ns <= COLLISION_S * NS_PER_S + 1e6
 
 
 def _check_unit(name: str, x: float) -> None:

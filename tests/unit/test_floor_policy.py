@@ -492,3 +492,12 @@ def test_an_acknowledgement_no_one_addressed_to_the_assistant_is_left_alone():
     # heard only as someone else's speech while the floor is open: no user turn is open, so nothing to take
     assert run_ack(policy, [("other", "listen", False, False, True)] * 3
                    + [("silent", "listen", False, False, True)] * 3) == "L" * 6
+
+
+def test_a_yield_collides_with_a_take_up_to_the_collision_window():
+    from app.interaction.floor_policy import COLLISION_S, collided
+
+    take = 5_000_000_000
+    assert collided(take, take + int(COLLISION_S * 1e9))  # the fourth tick after the take
+    assert not collided(take, take + int((COLLISION_S + 0.2) * 1e9))  # the next tick is past it
+    assert not collided(None, take)  # no take yet

@@ -30,6 +30,7 @@ rm -f "$OUT/interaction.fp32.onnx"
 EVAL_ARGS=()
 if [ -n "${EVAL_PER_CATEGORY:-}" ]; then EVAL_ARGS=(--limit "$EVAL_PER_CATEGORY"); fi
 $TANDEM eval fdb --root "$DATA/test" --out-dir "$DATA/eval-test" "${EVAL_ARGS[@]}"
+$TANDEM eval fdb --root "$DATA/dev" --out-dir "$DATA/eval-dev" "${EVAL_ARGS[@]}"
 $TANDEM synth --out "$DATA/recordings" --recordings ../shared/data/speech 2>/dev/null \
   && $TANDEM eval fdb --root "$DATA/recordings" --out-dir "$DATA/eval-recordings" \
   || echo "No real recordings found next to the repository; the model card skips them."

@@ -17,7 +17,7 @@ test-fast: setup
 	@scripts/test.sh -m "not slow"
 
 lint: setup
-	$(PY) -m ruff check app tests
+	$(PY) -m ruff check app tests models installers scripts
 
 bench: setup
 	$(VENV)/bin/tandem bench

@@ -1,11 +1,11 @@
 """Writes THIRD_PARTY_LICENSES.txt: every Python distribution in the build environment (what the bundle
-can contain) and every bundled model, each with its license."""
+can contain) and every bundled model, each with its license.
+"""
 
 from __future__ import annotations
 
 import importlib.metadata as md
 import sys
-from pathlib import Path
 
 # Models ship inside packages; their own licenses, stated by their authors.
 MODELS = [
@@ -43,8 +43,10 @@ def main() -> int:
         lines.append(f"{name} {dist.version}: {license_of(dist)}")
     lines += ["", "== Models =="]
     lines += [f"{name}: {lic}" for name, lic in MODELS]
-    lines += ["", "== Native libraries ==", "Qt 6 (via PySide6): LGPL-3.0", "PortAudio: MIT (system package libportaudio2)",
-              "FFmpeg (inside opencv-python-headless): LGPL-2.1-or-later", "libsndfile (inside soundfile): LGPL-2.1-or-later"]
+    lines += ["", "== Native libraries ==", "Qt 6 (via PySide6): LGPL-3.0",
+              "PortAudio: MIT (system package libportaudio2)",
+              "FFmpeg (inside opencv-python-headless): LGPL-2.1-or-later",
+              "libsndfile (inside soundfile): LGPL-2.1-or-later"]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

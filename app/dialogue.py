@@ -24,7 +24,9 @@ from app.core.frames import Action, Decision, HeardSpan, Snapshot, UserState
 from app.interaction.cues import ACKNOWLEDGE, CueClock, cue_seconds
 from app.interaction.floor_policy import collided
 from app.interaction.pre_roll import PreRoll
+from app.interaction.spoken_over import SpokenOver
 from app.interaction.turn_text import TurnText, asks_partial, is_acknowledgement
+from app.speech.asr import SpokenOverTranscript
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +132,10 @@ class Recognizer(Protocol):
         """Ask for the final transcript; the utterance then ends."""
         ...
 
+    def request_alone(self, audio: np.ndarray) -> None:
+        """Ask for the words of ``audio`` decoded alone, outside the utterance."""
+        ...
+
     def poll(self) -> list[Any]:
         """Results ready now."""
         ...
@@ -184,6 +190,7 @@ class DialogueLoop:
         self._on_frame = on_frame or (lambda f: None)
         self._monotonic = monotonic
         self._pre_roll = PreRoll()  # the ticks before a turn opens: its first word, an interruption's start
+        self._spoken_over = SpokenOver()  # a short sound over the assistant's voice: a "stop" or an "mm-hm"
         self._utterance_start_ns = 0
         self._in_utterance = False
         self._results: list[Any] = []  # recognizer results picked up by ``pump``, handled by ``on_tick``
@@ -201,6 +208,7 @@ class DialogueLoop:
     def reset(self) -> None:
         """Forget the utterance in progress (a new conversation)."""
         self._pre_roll.reset()
+        self._spoken_over.reset()
         self._in_utterance = False
         if self.cues is not None:
             self.cues.reset()
@@ -241,6 +249,10 @@ class DialogueLoop:
         the next tick's (``on_tick`` runs after the decision, and handles what was picked up here).
         """
         for result in self.recognizer.poll():
+            if isinstance(result, SpokenOverTranscript):
+                if self.turn_text is not None:
+                    self.turn_text.hear_over(result.text)
+                continue
             if not hasattr(result, "words") and self.turn_text is not None and self._in_utterance:
                 covers = self._utterance_start_ns + int(float(result.audio_s) * NS_PER_S)
                 self.turn_text.update(str(result.text), covers)
@@ -342,6 +354,10 @@ class DialogueLoop:
             if self.turn_text is not None:
                 self.turn_text.reset()
         self._pre_roll.push(snap.start_ns, snap.mic, decision.user_state)
+        if self.turn_text is not None:  # only the model's policy reads the words (see SpokenOver)
+            alone = self._spoken_over.push(snap.mic, decision.user_state, decision.action is Action.CONTINUE)
+            if alone is not None:
+                self.recognizer.request_alone(alone)
 
 
 def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame], None] | None = None,

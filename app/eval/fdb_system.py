@@ -30,7 +30,9 @@ from app.interaction.model import InteractionModel
 from app.interaction.model_policy import ModelPolicy
 from app.interaction.pre_roll import PreRoll
 from app.interaction.scheduler import MicroTurnScheduler
+from app.interaction.spoken_over import SpokenOver
 from app.interaction.turn_text import TurnText, asks_partial, is_acknowledgement
+from app.reasoning.intents import detect
 from app.speech.audio import APP_RATE
 from app.speech.backchannel import OPENERS as OPENER_WORDS
 from app.speech.backchannel import spoken_form, trim_silence
@@ -144,11 +146,9 @@ class Speech:
 
     def partial(self, audio: np.ndarray) -> str:
         """A partial hypothesis of the turn so far, decoded as the live recognizer does (greedy, no times)."""
-        from app.speech.asr import StreamingTranscriber
+        from app.speech.asr import decode_alone
 
-        st = StreamingTranscriber(self.whisper)
-        st.feed(audio)
-        return st.partial().text
+        return decode_alone(self.whisper, audio)
 
     def transcribe(self, audio: np.ndarray, partial: str | None = None) -> tuple[str, float | None]:
         """Text of a user turn and where its last word ends (seconds into ``audio``); ``partial`` is the
@@ -244,12 +244,54 @@ class PartialFeed:
             self.asked = False
 
 
+def _stops_speech(text: str) -> bool:
+    """Whether reasoning's intent layer takes ``text`` as "stop talking" (it then says nothing)."""
+    intent = detect(text)
+    return intent is not None and intent.kind == "stop_speech"
+
+
+@dataclass
+class SpokenOverFeed:
+    """The words of each short sound the user makes over the assistant's voice, for ``TurnText.hear_over``.
+
+    As live (``DialogueLoop``): each tick of the sound asks for a decode of it alone (see ``SpokenOver``);
+    one asked while another decodes waits for it, and each is read from the first tick after it is ready.
+    """
+
+    speech: Speech
+    turn_text: TurnText
+    timing: Timing = MEASURED
+    sound: SpokenOver = field(default_factory=SpokenOver)
+    pending: np.ndarray | None = None
+    ready_ns: int | None = None
+    text: str = ""
+
+    def pump(self, t_ns: int) -> None:
+        """Before the policy's step: deliver the words decoded by now."""
+        if self.ready_ns is not None and self.ready_ns <= t_ns:
+            self.turn_text.hear_over(self.text)
+            self.ready_ns = None
+
+    def hook(self, snap: Snapshot, decision: Decision) -> None:
+        """After the step: collect the sound's audio and decode it when the recognizer is free."""
+        audio = self.sound.push(snap.mic, decision.user_state, decision.action is Action.CONTINUE)
+        if audio is not None:
+            self.pending = audio
+        if self.pending is not None and self.ready_ns is None:
+            wall = time.perf_counter()
+            self.text = self.speech.partial(self.pending)
+            took = self.timing.partial_s(self.pending.size / APP_RATE, time.perf_counter() - wall)
+            self.ready_ns = snap.t_ns + int(took * NS_PER_S)
+            self.pending = None
+
+
 @dataclass
 class TickTrace:
     """Each tick as the floor policy saw and decided it, for ``ticks.jsonl`` beside the item's output.
 
     A row is the decision (``Decision.to_json``) plus, for the model policy, the model's probabilities
-    by name, whether the voice was held, and the partial transcript the policy read: enough to see why
+    by name, whether the voice was held, the partial transcript the policy read and the words of a sound
+    over the assistant's voice (when there are any): enough to see why
     an item passed or failed without running it again.
     """
 
@@ -258,10 +300,12 @@ class TickTrace:
     t0_ns: int
     rows: list[dict[str, Any]] = field(default_factory=list)
     words: str | None = None
+    spoken_over: str = ""
 
     def pump(self, _t_ns: int) -> None:
         """Before the policy's step (after the partial feed's): the words it is about to read."""
         self.words = None if self.turn_text is None else self.turn_text.text
+        self.spoken_over = "" if self.turn_text is None else self.turn_text.spoken_over
 
     def record(self, decision: Decision) -> None:
         """After the step: the decision and what led to it."""
@@ -274,6 +318,8 @@ class TickTrace:
             row["voice_held"] = bool(self.policy.voice_held)
         if self.words is not None:
             row["words"] = self.words
+        if self.spoken_over:
+            row["spoken_over"] = self.spoken_over
         self.rows.append(row)
 
 
@@ -335,12 +381,14 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
     policy: Any
     turn_text: TurnText | None = None
     feed: PartialFeed | None = None
+    over: SpokenOverFeed | None = None
     if policy_name == "model":
         turn_text = TurnText()
         policy = ModelPolicy(InteractionModel(model_path), SileroVad(), knobs=knobs, tick_s=tick_ms / 1000, cues=cues,
                              turn_text=turn_text)
         feed = PartialFeed(speech, recorder, turn_text, timing)
-        hooks.append(feed.hook)
+        over = SpokenOverFeed(speech, turn_text, timing)
+        hooks += [feed.hook, over.hook]
     else:
         policy = BaselineTimer(BaselinePolicy(SileroVad(), tick_s=tick_ms / 1000), cues)
     turns: list[dict[str, Any]] = []
@@ -388,9 +436,10 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
             rest = audio[resume_point(audio, cut.heard_samples, body):]
             gap = np.zeros(max(0, int((s - first.size / APP_RATE) * APP_RATE)), np.float32)
             return np.concatenate([first, gap, rest]), cut.text
-        if not text:
+        if not text or _stops_speech(text):
             # As live: the recognizer heard no words in the turn (a "mm-hm", the TV), so nothing goes to
-            # reasoning and no reply follows the opener.
+            # reasoning and no reply follows the opener; nor does one follow "stop" (reasoning's intent
+            # layer answers it with silence).
             spent(text)
             return speech.clip(opener), opener
         seconds = None
@@ -428,7 +477,7 @@ def run_item(mic_file: Path, policy_name: str, speech: Speech, knobs: Knobs,
 
     hooks.append(spoke_on)
     trace = TickTrace(policy, turn_text, t0)
-    pumps = [mic.pump, speaker.pump] + ([feed.pump] if feed is not None else []) + [trace.pump]
+    pumps = [mic.pump, speaker.pump] + ([feed.pump, over.pump] if feed is not None else []) + [trace.pump]
     loop = InteractionLoop(ring, playback, policy, None, pumps, tick_ms,
                            hooks=hooks,
                            responders={Action.TAKE_TURN: take_turn, Action.INTERJECT: interject,

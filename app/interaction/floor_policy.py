@@ -13,13 +13,15 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
 2. Cue or sight: ``cue_due >= 0.5`` or p(action=interject) >= 0.5 while the assistant is silent ->
    INTERJECT at once (a cue never waits on patience), but never twice within 1.0 s, so a cue that
    stays due for a few ticks fires once. (The action head also interjects for what the camera shows.)
-3. Assistant speaking -> YIELD or CONTINUE. A user who makes any sound (a tick whose state is not
-   silent, pausing or end of turn) within ``COLLISION_S`` (0.8 s, the opener word and the reply's
-   first words) of the take was not done: the take collided with the rest of their turn, and the
-   tick yields at once whatever p(yield) says. The model hears the assistant's fresh reply as
-   holding the floor, and the rest of the user's sentence under it as a backchannel or someone
-   else (p(yield) 0.01-0.47), so without this it talked over the rest of the turn. Otherwise the
-   evidence is p(action=yield):
+3. Assistant speaking -> YIELD or CONTINUE. A short sound of the user's whose words, decoded on their
+   own, are a stop command ("stop", "hold on"; ``stop_asked``) yields at once: the model takes a lone
+   word over the assistant's voice for a backchannel, and yielded to only some. A user who makes any
+   sound (a tick whose state is not silent, pausing or end of turn) within ``COLLISION_S`` (0.8 s,
+   the opener word and the reply's first words) of the take was not done: the take collided with the
+   rest of their turn, and the tick yields at once whatever p(yield) says. The model hears the
+   assistant's fresh reply as holding the floor, and the rest of the user's sentence under it as a
+   backchannel or someone else (p(yield) 0.01-0.47), so without this it talked over the rest of the
+   turn. Otherwise the evidence is p(action=yield):
    - YIELD when it is >= ``yield_threshold`` on one tick, or >= ``yield_weak_threshold`` (0.7 of it)
      on 2 consecutive ticks;
    - when the user state is ``backchannel`` or ``other`` (a "mm-hm", background speech, someone else
@@ -241,14 +243,16 @@ class FloorPolicy:
         self.state.eot_ticks = 0
 
     def step(self, probs: Probs, assistant_speaking: bool, unfinished: bool = False,
-             words_pending: bool = False, acknowledged: bool = False) -> tuple[Action, UserState]:
+             words_pending: bool = False, acknowledged: bool = False,
+             stop_asked: bool = False) -> tuple[Action, UserState]:
         """Decide the floor action for this tick; returns (action, reported user state).
 
         ``unfinished``: the user's words so far stop mid-phrase (see ``app.interaction.turn_text``);
         ``words_pending``: the transcript has not heard the user's last words yet;
-        ``acknowledged``: the words so far only acknowledge ("oh right").
+        ``acknowledged``: the words so far only acknowledge ("oh right");
+        ``stop_asked``: a short sound the user made over the assistant's voice was a stop command.
         """
-        action, user = self._decide(probs, assistant_speaking, unfinished, words_pending, acknowledged)
+        action, user = self._decide(probs, assistant_speaking, unfinished, words_pending, acknowledged, stop_asked)
         st = self.state
         if action is Action.INTERJECT:
             st.since_interject_s = 0.0
@@ -266,7 +270,7 @@ class FloorPolicy:
         return action, user
 
     def _decide(self, probs: Probs, assistant_speaking: bool, unfinished: bool,
-                words_pending: bool, acknowledged: bool) -> tuple[Action, UserState]:
+                words_pending: bool, acknowledged: bool, stop_asked: bool) -> tuple[Action, UserState]:
         """Advance the clocks and evidence counters, then apply the rules in order."""
         st, k, dt = self.state, self.knobs, self.tick_s
         user = probs.state()
@@ -301,6 +305,8 @@ class FloorPolicy:
         if not assistant_speaking or p_yield < hold_threshold(k):
             st.hold_spent = False
         if assistant_speaking:
+            if stop_asked:
+                return Action.YIELD, user  # "stop", whatever the model made of its sound
             if user not in _QUIET and st.since_take_s <= COLLISION_S + _EPS:
                 return Action.YIELD, user
             if listener_noise:

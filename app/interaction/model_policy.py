@@ -99,6 +99,8 @@ class ModelPolicy:
         feats = self.features(snap.mic, self_audio, self._context(snap, assistant_speaking))
         probs = self.model.step(feats)
         words = self.turn_text
+        if words is not None and not assistant_speaking:
+            words.hear_over("")  # words said over a voice that has stopped ask nothing of the next one
         if words is not None and words.reopen:
             words.reopen = False
             self.floor.reopen()
@@ -106,9 +108,11 @@ class ModelPolicy:
             action, user = self.floor.step(probs, assistant_speaking)
         else:
             action, user = self.floor.step(probs, assistant_speaking, words.unfinished, words.behind(st.user_spoke_ns),
-                                           words.acknowledged)
+                                           words.acknowledged, words.asks_stop)
             if action is Action.TAKE_TURN:
                 words.take(st.user_spoke_ns)
+            elif action is Action.YIELD:
+                words.hear_over("")  # a stop command stops the voice once
         if user is UserState.SPEAKING:
             st.user_spoke_ns = snap.t_ns
         st.probs, st.reason, st.due = probs, "", None

@@ -104,6 +104,37 @@ def is_acknowledgement(text: str) -> bool:
     return True
 
 
+STOP_COMMANDS = frozenset(("stop", "wait", "hold on", "hang on", "hold it", "quiet", "shh", "hush", "pause", "enough"))
+"""Words that ask a talking assistant to stop ("stop", "hold on")."""
+_STOP_COMPANIONS = frozenset(("no", "okay", "ok", "please", "hey", "it", "that", "be", "just", "a", "one", "second",
+                              "sec", "moment", "talking", "sorry", "now"))
+"""Words said around a stop command that do not change it ("no, stop", "wait a second", "stop talking please")."""
+_HOMOPHONES = {"weight": "wait", "weights": "wait", "waits": "wait", "stops": "stop"}
+"""Spellings the recognizer gives a lone command's sound ("Wait!" comes back as "weight weight")."""
+_STOP_LONGEST = max(len(c.split()) for c in STOP_COMMANDS)
+
+
+def asks_to_stop(text: str) -> bool:
+    """True when `text` is only a stop command and its companions ("Stop.", "No, stop.", "Hold on. Hold on.").
+
+    For a short sound heard over the assistant's voice, which the model may take for a backchannel. The
+    recognizer repeats a lone word ("stop, stop, stop,"), and repeats change nothing. Any other word makes it
+    a sentence, not a command ("wait, really?", "stop by the shop").
+    """
+    words = [_HOMOPHONES.get(w, w) for w in _WORD.findall(text.lower().replace("-", " "))]
+    commanded, i = False, 0
+    while i < len(words):
+        for n in range(_STOP_LONGEST, 0, -1):  # the longest command that starts here
+            if i + n <= len(words) and " ".join(words[i:i + n]) in STOP_COMMANDS:
+                commanded, i = True, i + n
+                break
+        else:
+            if words[i] not in _STOP_COMPANIONS:
+                return False
+            i += 1
+    return commanded
+
+
 def asks_partial(user_state: UserState, was_speaking: bool) -> bool:
     """Whether this tick asks the recognizer for a new partial of the turn.
 
@@ -130,6 +161,7 @@ class TurnText:
     reopen: bool = False  # a blind take was taken back: the policy reopens the user's turn, holding
     carried: str = ""  # the words of a take taken back; the partials of the rest of the turn follow them
     taken: str = ""  # the words the last take was made on (the opener is skipped for an "mm-hm")
+    spoken_over: str = ""  # the words of the newest short sound the user made over the assistant's voice
 
     def update(self, text: str, covers_ns: int) -> None:
         """A newer hypothesis of everything said in this turn since its last take, up to `covers_ns`.
@@ -143,7 +175,7 @@ class TurnText:
 
     def reset(self) -> None:
         """The turn is over (taken or abandoned); ``blind_take`` stays for the final transcript to check."""
-        self.text = self.carried = ""
+        self.text = self.carried = self.spoken_over = ""
         self.covers_ns = 0
 
     def take(self, speech_end_ns: int) -> None:
@@ -171,6 +203,15 @@ class TurnText:
     def behind(self, speech_end_ns: int) -> bool:
         """Whether the user spoke after the audio this transcript covers (its last words are not in yet)."""
         return self.covers_ns < speech_end_ns
+
+    def hear_over(self, text: str) -> None:
+        """The words of a short sound the user made while the assistant talked (decoded on its own)."""
+        self.spoken_over = text.strip()
+
+    @property
+    def asks_stop(self) -> bool:
+        """Whether the user's newest sound over the assistant's voice asked it to stop ("stop", "hold on")."""
+        return asks_to_stop(self.spoken_over)
 
     @property
     def unfinished(self) -> bool:

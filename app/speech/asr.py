@@ -58,6 +58,14 @@ class FinalTranscript:
 
 
 @dataclass(frozen=True)
+class SpokenOverTranscript:
+    """The words of a short sound the user made over the assistant's voice, decoded alone (see ``decode_alone``)."""
+
+    text: str
+    t_ns: int
+
+
+@dataclass(frozen=True)
 class SecondLook:
     """A second decode of a final transcript, primed with ``prompt``, for words a checker finds half-heard.
 
@@ -299,6 +307,13 @@ class StreamingTranscriber:
         return result
 
 
+def decode_alone(model: Any, audio: np.ndarray) -> str:
+    """One greedy decode of ``audio`` on its own, as the first partial of an utterance that holds only it."""
+    st = StreamingTranscriber(model)
+    st.feed(audio)
+    return st.partial().text
+
+
 @dataclass(frozen=True)
 class _Request:
     kind: str
@@ -315,7 +330,8 @@ class AsrWorker:
 
     def __init__(self, model: Any = None, cpu_threads: int = 2, **options: Any) -> None:
         self._requests: queue.SimpleQueue[_Request] = queue.SimpleQueue()
-        self._results: queue.SimpleQueue[PartialTranscript | FinalTranscript | Exception] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue[PartialTranscript | FinalTranscript | SpokenOverTranscript | Exception] = (
+            queue.SimpleQueue())
         self._ready = threading.Event()
         self._outstanding = 0  # requests posted and not yet handled (see wait_idle)
         self._idle = threading.Condition()
@@ -337,13 +353,19 @@ class AsrWorker:
         """Ask for the final transcript of the current utterance, which then ends."""
         self._post(_Request("final"))
 
+    def request_alone(self, audio: np.ndarray) -> None:
+        """Ask for the words of ``audio`` decoded alone, outside the utterance (collapsed with any still
+        pending: the newest audio holds the older); the result is a ``SpokenOverTranscript``.
+        """
+        self._post(_Request("alone", np.array(audio, dtype=np.float32).reshape(-1)))
+
     def reset(self) -> None:
         """Drop the current utterance."""
         self._post(_Request("reset"))
 
-    def poll(self) -> list[PartialTranscript | FinalTranscript]:
+    def poll(self) -> list[PartialTranscript | FinalTranscript | SpokenOverTranscript]:
         """Results ready now (maybe none); a failure inside the worker is raised here."""
-        out: list[PartialTranscript | FinalTranscript] = []
+        out: list[PartialTranscript | FinalTranscript | SpokenOverTranscript] = []
         while True:
             try:
                 item = self._results.get_nowait()
@@ -392,6 +414,7 @@ class AsrWorker:
         while True:
             req = self._requests.get()
             want_partial = False
+            alone: np.ndarray | None = None
             batch = [req]
             while True:  # drain what is queued so stale partial requests collapse into one
                 try:
@@ -404,6 +427,8 @@ class AsrWorker:
                         st.feed(r.audio)
                     elif r.kind == "partial":
                         want_partial = True
+                    elif r.kind == "alone":
+                        alone = r.audio
                     elif r.kind == "final":
                         want_partial = False
                         self._results.put(st.finalize())
@@ -414,11 +439,13 @@ class AsrWorker:
                         return
                 except Exception as exc:  # noqa: BLE001  (reported to the caller)
                     self._results.put(exc)
-            if want_partial:
-                try:
+            try:
+                if alone is not None:  # first: a "stop" over the voice is what the policy waits on
+                    self._results.put(SpokenOverTranscript(decode_alone(st.model, alone), time.monotonic_ns()))
+                if want_partial:
                     self._results.put(st.partial())
-                except Exception as exc:  # noqa: BLE001  (reported to the caller)
-                    self._results.put(exc)
+            except Exception as exc:  # noqa: BLE001  (reported to the caller)
+                self._results.put(exc)
             self._handled(len(batch))
 
 

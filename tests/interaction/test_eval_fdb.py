@@ -58,9 +58,10 @@ def test_eval_writes_aligned_outputs_and_a_side_by_side_report(tmp_path, capsys)
     assert model["smooth_turn_taking"]["audio_latency"] < scores["smooth_turn_taking"]["audio_latency"]
 
 
-def test_a_turn_heard_as_no_words_gets_the_opener_and_no_reply(tmp_path):
+@pytest.mark.parametrize("heard", ["", "Stop."])
+def test_a_turn_heard_as_no_words_or_as_stop_gets_the_opener_and_no_reply(tmp_path, heard):
     """As live: when the recognizer finds no words in a taken turn (a "mm-hm", the TV), nothing goes to
-    reasoning, so the evaluation plays the opener and no reply."""
+    reasoning, and reasoning answers "stop" with silence, so the evaluation plays the opener and no reply."""
     from app.config import Settings
     from app.eval import fdb_score as S
     from app.eval.fdb_system import OPENERS, Speech, run_item
@@ -68,14 +69,14 @@ def test_a_turn_heard_as_no_words_gets_the_opener_and_no_reply(tmp_path):
 
     class HearsNothing(Speech):
         def transcribe(self, audio, partial=None):
-            return "", None
+            return heard, None
 
     root = tmp_path / "items"
     generate(root, "dev", per_category=1, workers=1, categories=("smooth_turn_taking",))
     sp = Settings().speech
     speech = HearsNothing(sp.voice, sp.asr_model, sp.asr_threads)
     run = run_item(root / "smooth_turn_taking/0000/input.wav", "model", speech, Knobs())
-    assert run.turns and all(t["heard"] == "" for t in run.turns)
+    assert run.turns and all(t["heard"] == heard for t in run.turns)
     segments = S.speech_segments(run.output, 16000)
     opener_s = speech.clip(OPENERS[0]).size / 16000
     assert segments and all(e - s <= opener_s + 0.05 for s, e in segments)  # the opener alone, each time

@@ -155,3 +155,25 @@ def test_words_that_only_acknowledge_end_the_turn_on_the_first_quiet_tick(espeak
     assert heard.index(Action.TAKE_TURN) <= last_sound + 1  # the words are in: nothing more is coming
     thinking = _decisions(build_policy(Settings(), turn_text=TurnText()), rows, {last_sound: "Hmm."})
     assert thinking.index(Action.TAKE_TURN) > last_sound + 5  # "hmm" alone is someone thinking
+
+
+def test_a_stop_heard_over_the_voice_yields_once_and_a_stale_one_asks_nothing_of_the_next_reply():
+    from app.interaction.turn_text import TurnText
+
+    policy = build_policy(Settings(), turn_text=TurnText())
+    assert isinstance(policy, ModelPolicy)
+    rng = np.random.default_rng(0)
+    silence = np.zeros(3200, np.float32)
+
+    def step(i: int, speaking: bool = True) -> Action:
+        voice = (0.1 * rng.standard_normal(3200)).astype(np.float32) if speaking else silence
+        snap = Snapshot(t_ns=(i + 1) * 200_000_000, start_ns=i * 200_000_000, mic=silence, self_audio=voice)
+        return policy.step(snap, speaking)[0]
+
+    assert [step(i) for i in range(8)] == [Action.CONTINUE] * 8  # a reply over a quiet room
+    policy.turn_text.hear_over("Stop, stop.")
+    assert step(8) is Action.YIELD
+    assert [step(i) for i in range(9, 12)] == [Action.CONTINUE] * 3  # one stop, one yield
+    policy.turn_text.hear_over("Stop.")  # its words came in after the voice had already stopped
+    step(12, speaking=False)
+    assert [step(i) for i in range(13, 16)] == [Action.CONTINUE] * 3

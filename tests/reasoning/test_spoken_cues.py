@@ -158,3 +158,24 @@ def test_an_interruption_first_heard_as_a_backchannel_is_recognized_from_its_fir
         loop.on_tick(*tick(i, SILENCE, Action.LISTEN, UserState.SILENT))
         time.sleep(0.05)
     assert loop.user_turns[0].lower().replace(",", "").startswith("hang on"), loop.user_turns
+
+
+@pytest.mark.slow
+def test_a_stop_said_over_the_voice_and_heard_as_a_backchannel_reaches_the_policy_as_words(
+        espeak: Any, heard_turn: Any) -> None:
+    """The loop hands a sound over the assistant's voice to the recognizer alone; its words ask to stop."""
+    loop, turn = heard_turn
+    voice = espeak("Stop.")
+    n = -(-voice.size // 3200)
+    rows = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
+    loop.on_tick(*tick(0, SILENCE, Action.CONTINUE, UserState.SILENT))
+    for i in range(n):  # the model calls it a backchannel and talks on
+        loop.on_tick(*tick(1 + i, rows[i], Action.CONTINUE, UserState.BACKCHANNEL))
+    i = n + 1
+    deadline = time.monotonic() + 30
+    while not turn.asks_stop:
+        assert time.monotonic() < deadline, f"the words over the voice never came: {turn.spoken_over!r}"
+        loop.on_tick(*tick(i, SILENCE, Action.CONTINUE, UserState.SILENT))
+        i += 1
+        time.sleep(0.05)
+    assert loop.user_turns == [] and not loop.reasoning.tasks.snapshot()  # a command, not a request

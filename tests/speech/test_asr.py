@@ -15,6 +15,7 @@ from app.speech.asr import (
     FinalTranscript,
     PartialTranscript,
     SecondLook,
+    SpokenOverTranscript,
     StreamingTranscriber,
     Word,
     agreed_prefix,
@@ -217,3 +218,27 @@ def test_real_recording(whisper: Any, speech_data: Path) -> None:
     result = transcribe_file(speech_data / "LJ001-0004.wav", model=whisper)
     reference = (speech_data / "LJ001-0004.txt").read_text()
     assert word_errors(reference, result["text"]).wer <= 0.2
+
+
+@pytest.mark.slow
+def test_a_sound_decoded_alone_leaves_the_utterance_as_it_was(whisper: Any, sentence_audio: np.ndarray,
+                                                              espeak: Any) -> None:
+    """A "stop" said over the assistant's voice is decoded on its own, beside the user's turn in progress."""
+    from app.interaction.turn_text import asks_to_stop
+
+    stop = pad(espeak("Stop."), 0.2, 0.2)
+    worker = AsrWorker(whisper)
+    try:
+        assert worker.wait_ready(timeout=30)
+        worker.feed(sentence_audio)
+        worker.request_alone(stop)
+        assert worker.wait_idle(timeout=30)
+        (alone,) = worker.poll()
+        assert isinstance(alone, SpokenOverTranscript) and asks_to_stop(alone.text), alone.text
+        worker.request_final()
+        assert worker.wait_idle(timeout=30)
+        (final,) = worker.poll()
+        assert isinstance(final, FinalTranscript) and word_errors(SENTENCE, final.text).errors <= 1
+        assert "stop" not in normalize(final.text)
+    finally:
+        worker.close()

@@ -501,3 +501,26 @@ def test_a_yield_collides_with_a_take_up_to_the_collision_window():
     assert collided(take, take + int(COLLISION_S * 1e9))  # the fourth tick after the take
     assert not collided(take, take + int((COLLISION_S + 0.2) * 1e9))  # the next tick is past it
     assert not collided(None, take)  # no take yet
+
+
+# --- a stop command heard over the assistant's voice ------------------------------------------------
+
+def _talking_policy() -> FloorPolicy:
+    policy = FloorPolicy()
+    for _ in range(10):  # a reply well past the collision window
+        policy.step(probs("silent", "continue", 0.9), True)
+    return policy
+
+
+@pytest.mark.parametrize(("user", "p_yield"), [("backchannel", 0.02), ("silent", 0.02), ("other", 0.5),
+                                               ("backchannel", 0.7)])
+def test_a_stop_command_over_the_voice_yields_whatever_the_model_heard(user, p_yield):
+    tick = Probs(user_state=_one_hot(tuple(UserState), user, 0.9), action=_one_hot(tuple(Action), "yield", p_yield),
+                 cue_due=0.0)
+    assert _talking_policy().step(tick, True)[0] is Action.CONTINUE  # the model alone talks on
+    assert _talking_policy().step(tick, True, stop_asked=True)[0] is Action.YIELD
+
+
+def test_a_stop_command_asks_nothing_of_a_silent_assistant():
+    policy = FloorPolicy()
+    assert policy.step(probs("silent", "listen", 0.9), False, stop_asked=True)[0] is Action.LISTEN

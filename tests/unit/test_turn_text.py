@@ -3,7 +3,7 @@
 import pytest
 
 from app.core.frames import UserState
-from app.interaction.turn_text import TurnText, asks_partial, sounds_unfinished
+from app.interaction.turn_text import TurnText, asks_partial, asks_to_stop, sounds_unfinished
 
 
 @pytest.mark.parametrize("text", [
@@ -156,3 +156,33 @@ def test_the_evaluations_turn_audio_starts_a_tick_before_the_user_is_heard():
     assert recorder.chunks == [] and recorder.start_ns is None
     tick(5, UserState.SPEAKING)  # the next turn has its pre-roll too
     assert recorder.start_ns == 4 * tick_ns
+
+
+# --- a stop command said over the assistant's voice ------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Stop.", "stop, stop, stop, stop,", "Wait... Wait... Wait...", "Hold on. Hold on.", "Hang On", "No... stop...",
+    "Wait a second.", "Stop talking, please.", "Okay, stop.", "Shh!", "weight weight weight",  # "Wait!" misspelt
+    "Hold it.", "Be quiet.", "Sorry, wait.",
+])
+def test_stop_commands(text):
+    assert asks_to_stop(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", "Mm-hm.", "Okay.", "I know.", "Cool.", "oh wow", "Wait, really?", "Stop by the shop.", "Sorry.", "no",
+    "makes sense", "hold on to the receipt", "Start.", "with",
+])
+def test_not_stop_commands(text):
+    assert not asks_to_stop(text)
+
+
+def test_words_over_the_voice_ask_to_stop_until_the_turn_is_taken():
+    turn = TurnText()
+    assert not turn.asks_stop
+    turn.hear_over(" Mm-hm. ")
+    assert turn.spoken_over == "Mm-hm." and not turn.asks_stop
+    turn.hear_over("Stop, stop.")
+    assert turn.asks_stop
+    turn.take(speech_end_ns=0)  # a new reply starts: an old "stop" asks nothing of it
+    assert not turn.asks_stop and turn.spoken_over == ""

@@ -1,0 +1,48 @@
+"""The audio of a short sound over the assistant's voice: which ticks go in, and when it is handed over."""
+
+import numpy as np
+
+from app.core.frames import UserState
+from app.interaction.spoken_over import MAX_TICKS, SpokenOver
+
+B, S, P = UserState.BACKCHANNEL, UserState.SILENT, UserState.SPEAKING
+
+
+def tick(i: int) -> np.ndarray:
+    return np.full(4, float(i), np.float32)  # each tick's audio says which tick it was
+
+
+def run(states: list[UserState], talking: bool = True) -> list[list[float] | None]:
+    sound = SpokenOver()
+    out = []
+    for i, state in enumerate(states):
+        audio = sound.push(tick(i), state, talking)
+        out.append(None if audio is None else sorted(set(audio.tolist())))
+    return out
+
+
+def test_a_sound_is_handed_over_each_tick_from_the_tick_before_it_to_the_tick_after_it():
+    assert run([S, S, B, B, S, S]) == [None, None, [1, 2], [1, 2, 3], [1, 2, 3, 4], None]
+
+
+def test_a_sound_at_the_very_start_has_no_tick_before_it():
+    assert run([B, S]) == [[0], [0, 1]]
+
+
+def test_nothing_is_collected_while_the_assistant_is_silent_or_for_speech():
+    assert run([S, B, B, S], talking=False) == [None] * 4
+    assert run([S, P, P, S]) == [None] * 4  # speech is the user's turn: the recognizer hears it anyway
+
+
+def test_a_long_sound_is_no_command_and_stops_being_handed_over():
+    out = run([S] + [B] * (MAX_TICKS + 2) + [S])
+    assert out[MAX_TICKS - 1] is not None and out[MAX_TICKS] is None and out[-1] is None
+
+
+def test_reset_forgets_the_sound_and_the_tick_before_it():
+    sound = SpokenOver()
+    sound.push(tick(0), S, True)
+    sound.push(tick(1), B, True)
+    sound.reset()
+    audio = sound.push(tick(2), B, True)
+    assert audio is not None and sorted(set(audio.tolist())) == [2]

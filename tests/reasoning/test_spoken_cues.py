@@ -23,6 +23,12 @@ def tick(i: int, mic: np.ndarray, action: Action, user: UserState, say: str = ""
             Decision(t_ns=t, tick=i, action=action, user_state=user, mic_level_db=-30.0, say=say))
 
 
+def tick_rows(voice: np.ndarray) -> np.ndarray:
+    """``voice`` as one row of mic audio a tick, the last one padded with silence."""
+    n = -(-voice.size // 3200)
+    return np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
+
+
 @pytest.mark.slow
 def test_a_timed_request_goes_on_the_cue_clock_not_to_reasoning(
         espeak: Any, embedded_settings: dict[str, Any], make_worker: Any) -> None:
@@ -33,8 +39,8 @@ def test_a_timed_request_goes_on_the_cue_clock_not_to_reasoning(
     cues = CueClock()
     loop = DialogueLoop(recognizer, worker, writer, cues=cues)
     voice = espeak("tell me when five seconds have passed")
-    n = -(-voice.size // 3200)
-    audio = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
+    audio = tick_rows(voice)
+    n = len(audio)
     try:
         assert recognizer.wait_ready(60)
         for i in range(n):
@@ -74,8 +80,8 @@ def speak(loop: DialogueLoop, voice: np.ndarray, start: int) -> int:
     Each tick's partial is decoded before the next tick comes, as on a machine that keeps up, so the
     hypotheses (and the prefix they agree on) are the same however busy the CPU is.
     """
-    n = -(-voice.size // 3200)
-    rows = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
+    rows = tick_rows(voice)
+    n = len(rows)
     for i in range(n):
         loop.on_tick(*tick(start + i, rows[i], Action.LISTEN, UserState.SPEAKING))
         assert loop.recognizer.wait_idle(60), "the recognizer did not finish a partial in 60 s"
@@ -143,8 +149,8 @@ def test_an_interruption_first_heard_as_a_backchannel_is_recognized_from_its_fir
     """The model calls the first ticks of most interruptions a backchannel; they are the turn's first words."""
     loop, _turn = heard_turn
     voice = espeak("hang on, go back to the first one")
-    n = -(-voice.size // 3200)
-    rows = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
+    rows = tick_rows(voice)
+    n = len(rows)
     loop.on_tick(*tick(0, SILENCE, Action.CONTINUE, UserState.SILENT))
     for i in range(n):
         heard_as = (Action.CONTINUE, UserState.BACKCHANNEL) if i < 4 else (Action.YIELD, UserState.SPEAKING)
@@ -166,8 +172,8 @@ def test_a_stop_said_over_the_voice_and_heard_as_a_backchannel_reaches_the_polic
     """The loop hands a sound over the assistant's voice to the recognizer alone; its words ask to stop."""
     loop, turn = heard_turn
     voice = espeak("Stop.")
-    n = -(-voice.size // 3200)
-    rows = np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200)
+    rows = tick_rows(voice)
+    n = len(rows)
     loop.on_tick(*tick(0, SILENCE, Action.CONTINUE, UserState.SILENT))
     for i in range(n):  # the model calls it a backchannel and talks on
         loop.on_tick(*tick(1 + i, rows[i], Action.CONTINUE, UserState.BACKCHANNEL))

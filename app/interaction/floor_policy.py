@@ -21,7 +21,10 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
    rest of their turn, and the tick yields at once whatever p(yield) says. The model hears the
    assistant's fresh reply as holding the floor, and the rest of the user's sentence under it as a
    backchannel or someone else (p(yield) 0.01-0.47), so without this it talked over the rest of the
-   turn. Otherwise the evidence is p(action=yield):
+   turn. A backchannel is over within ``BACKCHANNEL_LONGEST_S`` (1 s): a sound the model goes on
+   calling a backchannel for longer is the user talking, and the tick yields (on a real voice the
+   model held "backchannel" through whole sentences said over the reply; the generated ones last
+   at most 5 ticks). Otherwise the evidence is p(action=yield):
    - YIELD when it is >= ``yield_threshold`` on one tick, or >= ``yield_weak_threshold`` (0.7 of it)
      on 2 consecutive ticks;
    - when the user state is ``backchannel`` or ``other`` (a "mm-hm", background speech, someone else
@@ -82,6 +85,7 @@ WEAK_YIELD_FRACTION = 0.7  # weak yield evidence is this fraction of the yield t
 WEAK_YIELD_TICKS = 2  # ... and must hold for this many consecutive ticks
 HARD_YIELD_P = 0.8  # other/background speech yields only at or above this
 COLLISION_S = 0.8  # user sound this soon after a take (opener, first words) yields at once: they were not done
+BACKCHANNEL_LONGEST_S = 1.0  # a "backchannel" over the assistant's voice that lasts longer is the user talking
 HOLD_FRACTION = 0.4  # p(yield) at this fraction of the yield threshold holds the voice for a tick
 BACKCHANNEL_P = 0.4  # p(action=backchannel) needed to backchannel
 BACKCHANNEL_MIN_TURN_S = 3.0  # the user turn must have lasted this long first
@@ -216,6 +220,7 @@ class FloorState:
     voice_held: bool = False  # the assistant's voice is held silent at its place this tick
     hold_spent: bool = False  # this stretch of doubt already had its hold
     overheard: bool = False  # the speech now heard began as someone else's (state other) and goes on
+    heard_backchannel_s: float = 0.0  # how long the model has called the user's sound a backchannel, without a break
     last_action: Action = Action.LISTEN
 
     def reset(self) -> None:
@@ -293,6 +298,8 @@ class FloorPolicy:
             st.silent_s += dt
         if st.in_user_turn:
             st.user_turn_s += dt
+        hears_backchannel = assistant_speaking and user is UserState.BACKCHANNEL
+        st.heard_backchannel_s = st.heard_backchannel_s + dt if hears_backchannel else 0.0
         p_yield = probs.p(Action.YIELD)
         listener_noise = user in (UserState.BACKCHANNEL, UserState.OTHER)
         weak = assistant_speaking and not listener_noise and p_yield >= yield_weak_threshold(k)
@@ -309,6 +316,8 @@ class FloorPolicy:
                 return Action.YIELD, user  # "stop", whatever the model made of its sound
             if user not in _QUIET and st.since_take_s <= COLLISION_S + _EPS:
                 return Action.YIELD, user
+            if st.heard_backchannel_s > BACKCHANNEL_LONGEST_S + _EPS:
+                return Action.YIELD, user  # no "mm-hm" lasts this long
             if listener_noise:
                 yields = p_yield >= max(HARD_YIELD_P, yield_threshold(k))
             else:

@@ -126,3 +126,41 @@ def test_a_fresh_recognizer_hears_the_same_words_whatever_was_decoded_before():
         speech.fresh_recognizer()
         fresh.add(speech.transcribe(garbled)[0])
     assert len(fresh) == 1
+
+
+def test_a_real_voice_that_goes_on_over_the_reply_is_yielded_to(tmp_path, shared_data, monkeypatch):
+    """A real speaker who goes on after a pause the assistant took: the model calls the speech under the reply
+    a backchannel for whole sentences, and no "mm-hm" lasts that long, so the policy yields to it."""
+    import numpy as np
+
+    from app.audio_io import write_wav
+    from app.config import Settings
+    from app.eval import fdb_score as S
+    from app.eval.fdb_system import Speech, Timing, run_item
+    from app.interaction import floor_policy
+    from app.interaction.floor_policy import Knobs
+
+    voice = read_wav_mono(shared_data / "speech" / "mc-indian-accent.wav", 16000)[: 19 * 16000]
+    mic = tmp_path / "input.wav"
+    write_wav(mic, np.concatenate([np.zeros(16000, np.float32), voice]), 16000)
+    user = S.speech_segments(read_wav_mono(mic, 16000), 16000)
+    sp = Settings().speech
+
+    def over_user_s() -> tuple[float, list[dict]]:
+        run = run_item(mic, "model", Speech(sp.voice, sp.asr_model, sp.asr_threads, repeatable=True), Knobs(),
+                       timing=Timing(measured=False))
+        said = S.speech_segments(run.output, 16000)
+        return sum(max(0.0, min(e, e2) - max(s, s2)) for s, e in said for s2, e2 in user), run.ticks
+
+    with monkeypatch.context() as m:
+        m.setattr(floor_policy, "BACKCHANNEL_LONGEST_S", float("inf"))
+        talked_over_s, _ = over_user_s()
+    yielded_over_s, ticks = over_user_s()
+    taken_at, long_backchannel_yields = -1.0, []
+    for r in ticks:
+        taken_at = r["t"] if r["decision"] == "take_turn" else taken_at
+        if (r["decision"] == "yield" and r["user_state"] == "backchannel" and r["p_action"]["yield"] < 0.5
+                and r["t"] - taken_at > floor_policy.COLLISION_S + 0.01):
+            long_backchannel_yields.append(r["t"])
+    assert long_backchannel_yields  # neither the model's evidence nor the collision after a take yielded there
+    assert yielded_over_s < talked_over_s - 1.0, (yielded_over_s, talked_over_s)

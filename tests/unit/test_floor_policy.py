@@ -165,6 +165,15 @@ SEQUENCES = [
      "CY"),
     ("background speech while talking continues", Knobs(interruption_sensitivity=1.0),
      ticks(5, "other", "yield", 0.7, talking=True), "CCCCC"),
+    ("a backchannel is over within 1 s: one that goes on is the user talking, and it yields", Knobs(),
+     ticks(6, "backchannel", "continue", talking=True), "CCCCC" "Y"),
+    ("a break between backchannels starts the count over", Knobs(),
+     ticks(5, "backchannel", "continue", talking=True) + ticks(1, "silent", "continue", talking=True)
+     + ticks(5, "backchannel", "continue", talking=True), "CCCCC" "C" "CCCCC"),
+    ("someone else's speech that goes on is still theirs", Knobs(),
+     ticks(3, "backchannel", "continue", talking=True) + ticks(10, "other", "continue", talking=True), "C" * 13),
+    ("a long backchannel-like sound while the assistant is silent only listens", Knobs(),
+     ticks(8, "backchannel", "listen"), "L" * 8),
     ("a backchannel breaks a weak run", Knobs(), ticks(1, "speaking", "yield", 0.4, talking=True)
      + ticks(1, "backchannel", "yield", 0.4, talking=True) + ticks(1, "speaking", "yield", 0.4, talking=True),
      "CCC"),

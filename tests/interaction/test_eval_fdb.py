@@ -156,11 +156,12 @@ def test_a_real_voice_that_goes_on_over_the_reply_is_yielded_to(tmp_path, shared
         m.setattr(floor_policy, "BACKCHANNEL_LONGEST_S", float("inf"))
         talked_over_s, _ = over_user_s()
     yielded_over_s, ticks = over_user_s()
-    taken_at, long_backchannel_yields = -1.0, []
+    taken_ns, long_backchannel_yields = None, []
     for r in ticks:
-        taken_at = r["t"] if r["decision"] == "take_turn" else taken_at
+        t_ns = round(r["t"] * 1e9)
+        taken_ns = t_ns if r["decision"] == "take_turn" else taken_ns
         if (r["decision"] == "yield" and r["user_state"] == "backchannel" and r["p_action"]["yield"] < 0.5
-                and r["t"] - taken_at > floor_policy.COLLISION_S + 0.01):
+                and not floor_policy.collided(taken_ns, t_ns)):
             long_backchannel_yields.append(r["t"])
     assert long_backchannel_yields  # neither the model's evidence nor the collision after a take yielded there
     assert yielded_over_s < talked_over_s - 1.0, (yielded_over_s, talked_over_s)

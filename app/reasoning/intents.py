@@ -69,7 +69,14 @@ _THEN = re.compile(r"^\s*,?\s*(?:and\s+)?then\b")
 _JOIN = re.compile(r"^\s*,?\s*(?:and\s+)?$")
 """What may stand between the parts of one duration ('1 hour and 5 minutes', '1h 5m'), each part in a smaller
 unit than the one before ('ten seconds, twenty seconds' is a correction, not thirty seconds)."""
-_DURATION = re.compile(rf"\b({_NUM}|half)\s*({_UNIT_WORDS}|[smh])\b")
+_DURATION = re.compile(rf"\b(?:(\d+(?:\.\d+)?)\s*({_UNIT_WORDS}|[smh])|({_NUM}|half)\s+({_UNIT_WORDS}))\b")
+"""A number and its unit. A unit letter ('5s', '1h 5m') follows digits only, and a number in words stands
+apart from its unit: otherwise 'I am home' read as a minute ('a' + 'm'), 'ah' as an hour and 'the tens' as
+ten seconds."""
+
+
+_WHEN_AFTER = re.compile(rf",?\s+(?:in|after)\s+(?:about\s+)?(?:half an hour|{_DURATION.pattern}).*$")
+"""The time at the end of a reminder ('to call mum in 5 minutes'): when to remind, not what of."""
 
 
 def _holding_on(t: str) -> list[tuple[int, int]]:
@@ -94,14 +101,15 @@ def parse_duration(text: str) -> float | None:
     for m in _DURATION.finditer(t):
         if any(a <= m.start() < b for a, b in idioms):
             continue
-        num = words_to_number(m.group(1))
+        said, unit_said = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        num = words_to_number(said)
         if num is None:
             # "for a few minutes" etc.: try the last word only ("timer for five minutes" -> "five")
-            num = words_to_number(m.group(1).split()[-1])
+            num = words_to_number(said.split()[-1])
         if num is None:
             continue
-        unit = m.group(2).rstrip("s") if m.group(2) not in ("s", "secs") else "s"
-        unit = {"sec": "sec", "secs": "sec"}.get(m.group(2), unit)
+        unit = unit_said.rstrip("s") if unit_said not in ("s", "secs") else "s"
+        unit = {"sec": "sec", "secs": "sec"}.get(unit_said, unit)
         unit_s = float(_UNIT_S.get(unit, _UNIT_S.get(unit[:3], 1)))
         if groups and unit_s < last_unit_s and _JOIN.match(t[last_end:m.start()]):
             groups[-1] += num * unit_s
@@ -187,9 +195,7 @@ def detect(text: str) -> Intent | None:
         if seconds is not None:
             label = ""
             if lm := re.search(r"\bremind me (?:in .+? )?to (.+)$", t):
-                label = lm.group(1).rstrip(".!?")
-            elif lm := re.search(r"\bremind me to (.+?) in ", t):
-                label = lm.group(1)
+                label = _WHEN_AFTER.sub("", lm.group(1)).rstrip(".!?")
             args: dict[str, object] = {"seconds": seconds}
             if label:
                 args["label"] = label

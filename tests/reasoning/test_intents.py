@@ -16,6 +16,10 @@ from app.reasoning.routing import select_tools
     ("set a timer for 3 seconds", "set_timer", {"seconds": 3.0}),
     ("Set a timer for three seconds.", "set_timer", {"seconds": 3.0}),
     ("remind me in 5 minutes to call mum", "set_timer", {"seconds": 300.0, "label": "call mum"}),
+    # the time at the end says when, not what: the label is what to do
+    ("remind me to call mum in 5 minutes", "set_timer", {"seconds": 300.0, "label": "call mum"}),
+    ("remind me to check in with Sam in half an hour", "set_timer", {"seconds": 1800.0, "label": "check in with sam"}),
+    ("remind me to stretch in ten minutes, no, twenty minutes", "set_timer", {"seconds": 1200.0, "label": "stretch"}),
     ("timer for two minutes and 30 seconds", "set_timer", {"seconds": 150.0}),
     ("set an alarm for 7:30 pm", "set_alarm", {"hour": 19, "minute": 30}),
     ("what time is it", "get_time", {}),
@@ -67,9 +71,22 @@ def test_parse_duration() -> None:
     ("one second, what was that", None),
     ("wait a minute, then say go", 60),  # a timed step follows: the minute is meant
     ("set a timer for a minute", 60),
+    # a unit letter follows digits only, and a number in words stands apart from its unit
+    ("timer 90s", 90),
+    ("1h 5m", 3900),
+    ("remind me to call Sam when I am home", None),  # not "a" + "m"
+    ("ah, no", None),  # not "a" + "h"
+    ("am I okay?", None),
+    ("remind me in 5 minutes to check the tens", 300),  # not "ten" + "s"
+    ("ones and tens", None),
 ])
 def test_parse_duration_reads_corrections_and_hold_on_idioms(text: str, seconds: float | None) -> None:
     assert parse_duration(text) == seconds
+
+
+def test_words_that_only_look_like_a_duration_set_no_timer() -> None:
+    intent = detect("Remind me to call Sam when I am home.")
+    assert intent is None or intent.tool_call is None or intent.tool_call.name != "set_timer"
 
 
 def test_a_timer_after_hold_on_gets_the_time_asked_for() -> None:

@@ -140,6 +140,10 @@ def test_reset_drops_everything():
     ("Say how when a second, I've done.", None),  # "say now when eight seconds are done", misheard
     # a correction: the last duration counts
     ("tell me in ten seconds, no wait, twenty seconds", 20.0),
+    # short turns with "am" or "ah" in them: no minute ("a" + "m") and no hour ("a" + "h") to wait for
+    ("I am close,", None),
+    ("Am I okay?", None),
+    ("Ah, no...", None),
 ])
 def test_cue_seconds(text, seconds):
     got = cue_seconds(text)

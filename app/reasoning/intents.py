@@ -79,6 +79,15 @@ _WHEN_AFTER = re.compile(rf",?\s+(?:in|after)\s+(?:about\s+)?(?:half an hour|{_D
 """The time at the end of a reminder ('to call mum in 5 minutes'): when to remind, not what of."""
 
 
+_AND_A_HALF = re.compile(rf"\b(\d+|[a-z]+) and a half(?=\s+(?:{_UNIT_WORDS})\b)")
+"""'One and a half minutes': the half belongs to the number before it, not to the unit."""
+
+
+def _add_a_half(m: re.Match[str]) -> str:
+    num = words_to_number(m.group(1))
+    return m.group(0) if num is None else f"{num + 0.5:g}"
+
+
 def _holding_on(t: str) -> list[tuple[int, int]]:
     """Spans of hold-on idioms, except where a timed step follows ('wait a minute and then say go')."""
     return [m.span() for m in _HOLD_ON.finditer(t) if not _THEN.match(t[m.end():])]
@@ -92,7 +101,7 @@ def parse_duration(text: str) -> float | None:
     and 'hang on a minute' ask the listener to hold on and name no time ('wait a second, set a timer
     for five minutes').
     """
-    t = text.lower()
+    t = _AND_A_HALF.sub(_add_a_half, text.lower())
     if re.search(r"\bhalf an hour\b", t):
         return 1800.0
     idioms = _holding_on(t)
@@ -131,6 +140,10 @@ _RETRACT = re.compile(r"^(?:oh,? )?(?:never ?mind|nevermind|forget (?:it|that|ab
 _STOP = re.compile(r"^(?:stop|quiet|shh+|be quiet|hush|wait|hold on|pause)(?: talking| please)?[.!]*$")
 _TIME = re.compile(r"\b(?:what(?:'s| is) the time|what time is it|tell me the time|current time|"
                    r"what(?:'s| is) the date|what day is (?:it|today)|what(?:'s| is) today'?s date)\b")
+_TIME_ENDS = re.compile(r"^(?:\s*\W*\s*(?:now|right|please|today|here|currently|exactly|again|then|for me))*\W*$")
+"""What may follow a question for the time and leave it one: 'what time is it now, please?'. Anything else makes
+it another question that the clock alone cannot answer ('what time is it in Tokyo', 'what is the time difference
+between London and Paris')."""
 _NOTE = re.compile(r"^(?:please )?(?:note that|make a note(?: that)?|take a note(?: that)?|remember that|"
                    r"write down(?: that)?|note down(?: that)?)[:,]?\s+(.+)$")
 _ALARM = re.compile(r"\b(?:alarm|wake me(?: up)?)\b.*?\b(?:for|at)\s+(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?")
@@ -200,7 +213,7 @@ def detect(text: str) -> Intent | None:
             if label:
                 args["label"] = label
             return Intent("tool", _call("set_timer", args), f"Timer set for {_speak_duration(seconds)}.")
-    if _TIME.search(t):
+    if (m := _TIME.search(t)) and _TIME_ENDS.match(t[m.end():]):
         return Intent("tool", _call("get_time", {}))
     expr = _arithmetic(t)
     if expr is not None:

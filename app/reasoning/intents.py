@@ -146,7 +146,9 @@ it another question that the clock alone cannot answer ('what time is it in Toky
 between London and Paris')."""
 _NOTE = re.compile(r"^(?:please )?(?:note that|make a note(?: that)?|take a note(?: that)?|remember that|"
                    r"write down(?: that)?|note down(?: that)?)[:,]?\s+(.+)$")
-_ALARM = re.compile(r"\b(?:alarm|wake me(?: up)?)\b.*?\b(?:for|at)\s+(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?")
+_ALARM = re.compile(r"\b(?:alarm|wake me(?: up)?)\b.*?\b(?:for|at)\s+(\d{1,2})\b(?:[:.\s](\d{2})\b)?"
+                    rf"\s*(a\.?m\.?|p\.?m\.?)?(?!\s*(?:{_UNIT_WORDS})\b)")
+"""A clock time ('7:30 pm', '7.30', '7 30'); 'an alarm for 10 minutes' is a duration, and sets a timer."""
 _CANCEL_TIMER = re.compile(r"\b(?:cancel|stop|delete|clear)\b.*\b(?:timers?|alarms?|reminders?)\b")
 _ARITH_WORDS = [
     (r"\bto the power of\b", "**"), (r"\braised to\b", "**"), (r"\bsquared\b", "**2"), (r"\bcubed\b", "**3"),
@@ -203,13 +205,15 @@ def detect(text: str) -> Intent | None:
         if hour <= 23 and minute <= 59:
             return Intent("tool", _call("set_alarm", {"hour": hour, "minute": minute}),
                           f"Alarm set for {hour:02d}:{minute:02d}.")
-    if re.search(r"\b(?:timer|countdown|remind me|reminder|alert me|wake me)\b", t):
+    if re.search(r"\b(?:timer|countdown|remind me|reminder|alert me|wake me|alarm)\b", t):
         seconds = parse_duration(t)
         if seconds is not None:
             label = ""
             if lm := re.search(r"\bremind me (?:in .+? )?to (.+)$", t):
                 label = _WHEN_AFTER.sub("", lm.group(1)).rstrip(".!?")
             args: dict[str, object] = {"seconds": seconds}
+            if not label and re.search(r"\balarm\b", t):
+                label = "alarm"  # it goes off as "Your alarm is up."
             if label:
                 args["label"] = label
             return Intent("tool", _call("set_timer", args), f"Timer set for {_speak_duration(seconds)}.")

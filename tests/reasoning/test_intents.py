@@ -22,6 +22,11 @@ from app.reasoning.routing import select_tools
     ("remind me to stretch in ten minutes, no, twenty minutes", "set_timer", {"seconds": 1200.0, "label": "stretch"}),
     ("timer for two minutes and 30 seconds", "set_timer", {"seconds": 150.0}),
     ("set an alarm for 7:30 pm", "set_alarm", {"hour": 19, "minute": 30}),
+    ("set an alarm for 7.30", "set_alarm", {"hour": 7, "minute": 30}),  # as the recognizer may write it
+    ("set an alarm for 7 30", "set_alarm", {"hour": 7, "minute": 30}),
+    # a duration, not a time of day: 10:00 was set
+    ("set an alarm for 10 minutes", "set_timer", {"seconds": 600.0, "label": "alarm"}),
+    ("alarm in 20 minutes", "set_timer", {"seconds": 1200.0, "label": "alarm"}),
     ("what time is it", "get_time", {}),
     ("What time is it now, please?", "get_time", {}),
     ("set a timer for one and a half minutes", "set_timer", {"seconds": 90.0}),

@@ -151,6 +151,7 @@ _ALARM = re.compile(r"\b(?:alarm|wake me(?: up)?)\b.*?\b(?:for|at)\s+(\d{1,2})\b
 """A clock time ('7:30 pm', '7.30', '7 30'); 'an alarm for 10 minutes' is a duration, and sets a timer."""
 _CANCEL_TIMER = re.compile(r"\b(?:cancel|stop|delete|clear)\b.*\b(?:timers?|alarms?|reminders?)\b")
 _ARITH_WORDS = [
+    (r"\s*(?:percent|per cent|%)\s+of\b", "/100*"), (r"\bhalf of\b", "0.5*"),  # "15% of 80", "half of 50"
     (r"\bto the power of\b", "**"), (r"\braised to\b", "**"), (r"\bsquared\b", "**2"), (r"\bcubed\b", "**3"),
     (r"\bmultiplied by\b", "*"), (r"\btimes\b", "*"), (r"\bdivided by\b", "/"), (r"\bover\b", "/"),
     (r"\bplus\b", "+"), (r"\bminus\b", "-"), (r"\bmod(?:ulo)?\b", "%"), (r"\bx\b", "*"),

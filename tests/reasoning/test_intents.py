@@ -32,6 +32,9 @@ from app.reasoning.routing import select_tools
     ("set a timer for one and a half minutes", "set_timer", {"seconds": 90.0}),
     ("what is 2 to the power of 10", "calculate", {"expression": "2**10"}),
     ("what's twelve times seven", "calculate", {"expression": "12*7"}),
+    ("what is 15 percent of 80", "calculate", {"expression": "15/100*80"}),
+    ("what's 15% of 80", "calculate", {"expression": "15/100*80"}),
+    ("what is half of 50", "calculate", {"expression": "0.5*50"}),
     ("note that the car is on level 3", "add_note", {"text": "the car is on level 3"}),
     ("cancel the timer", "cancel_timers", {}),
 ])

@@ -49,6 +49,16 @@ after a phrasal verb or a copula anywhere before them ("turn the lights on", "wh
 about"), with those verbs. Anywhere else more is coming: "the best things to do in", "a documentary on",
 "anything planned for"."""
 
+FINISHED_ENDINGS = frozenset(tuple(e.split()) for e in (
+    "think so", "guess so", "hope so", "believe so", "suppose so", "expect so", "said so", "why so", "even so",
+    "you mean", "that mean", "it mean", "this mean",
+    "you up to", "you talking to", "you listening to", "it belong to",
+    "you from", "it from", "this from", "that from", "come from", "came from",
+    "it made of", "they made of", "that made of", "this made of",
+))
+"""Last words that end a sentence although their last word is a continuation word: "I think so", "what do you
+mean", "who are you talking to", "where are you from" (while "okay, so", "I mean" and "I was talking to" go on)."""
+
 _WORD = re.compile(r"[a-z']+")
 
 
@@ -62,7 +72,8 @@ def sounds_unfinished(text: str) -> bool:
     words = _WORD.findall(stripped.lower())
     if not words:
         return False
-    if tuple(words[-2:]) in LISTENER_ENDINGS:
+    if tuple(words[-2:]) in LISTENER_ENDINGS or tuple(words[-2:]) in FINISHED_ENDINGS \
+            or tuple(words[-3:]) in FINISHED_ENDINGS:
         return False
     if words[-1] in STRANDED_AFTER:
         ended = len(words) <= 2 or words[-2] in _OBJECTS or not STRANDED_AFTER[words[-1]].isdisjoint(words[:-1])

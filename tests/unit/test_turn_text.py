@@ -20,6 +20,12 @@ from app.interaction.turn_text import TurnText, asks_partial, asks_to_stop, soun
     "recommend a good documentary on.",
     "Do I have anything planned for?",
     "Can you tell me a bit about",
+    # the endings below go on when other words come before them
+    "I was talking to",
+    "give it to",
+    "It's made of",
+    "the last message from",
+    "I think we should leave so",
 ])
 def test_unfinished(text):
     assert sounds_unfinished(text)
@@ -39,6 +45,14 @@ def test_unfinished(text):
     "What was the last email from Sam about?",
     "What are you thinking about?",
     "Come in.",
+    # a continuation word that ends a common sentence after the words before it
+    "I think so.",
+    "I don't think so",
+    "What do you mean?",
+    "What are you up to?",
+    "Who are you talking to",
+    "Where are you from?",
+    "What is it made of?",
     "",
     "   ",
 ])

@@ -53,7 +53,7 @@ FINISHED_ENDINGS = frozenset(tuple(e.split()) for e in (
     "think so", "guess so", "hope so", "believe so", "suppose so", "expect so", "said so", "why so", "even so",
     "you mean", "that mean", "it mean", "this mean",
     "you up to", "you talking to", "you listening to", "it belong to",
-    "you from", "it from", "this from", "that from", "come from", "came from",
+    "you from", "that come from", "it come from", "this come from", "that came from", "it came from",
     "it made of", "they made of", "that made of", "this made of",
 ))
 """Last words that end a sentence although their last word is a continuation word: "I think so", "what do you

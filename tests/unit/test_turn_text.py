@@ -26,6 +26,8 @@ from app.interaction.turn_text import TurnText, asks_partial, asks_to_stop, soun
     "It's made of",
     "the last message from",
     "I think we should leave so",
+    "can you get it from",
+    "I come from",
 ])
 def test_unfinished(text):
     assert sounds_unfinished(text)
@@ -52,6 +54,7 @@ def test_unfinished(text):
     "What are you up to?",
     "Who are you talking to",
     "Where are you from?",
+    "Where did that come from?",
     "What is it made of?",
     "",
     "   ",

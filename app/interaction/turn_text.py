@@ -27,9 +27,6 @@ CONTINUATION_WORDS = frozenset((
 ))
 """Last words after which an utterance is not finished."""
 
-LISTENER_ENDINGS = frozenset((("mm", "hmm"), ("mm", "hm")))
-"""Two last words that end a listener's "mm-hmm", not a thinking "hmm"."""
-
 _OBJECTS = frozenset(("it", "me", "you", "him", "her", "us", "them", "this", "that", "these", "those", "one",
                       "ones", "something", "anything", "everything", "lights", "light"))
 STRANDED_AFTER: dict[str, frozenset[str]] = {word: frozenset(verbs) for word, verbs in {
@@ -50,14 +47,16 @@ about"), with those verbs. Anywhere else more is coming: "the best things to do 
 "anything planned for"."""
 
 FINISHED_ENDINGS = frozenset(tuple(e.split()) for e in (
+    "mm hmm", "mm hm",  # a listener's "mm-hmm", not a thinking "hmm"
     "think so", "guess so", "hope so", "believe so", "suppose so", "expect so", "said so", "why so", "even so",
     "you mean", "that mean", "it mean", "this mean",
     "you up to", "you talking to", "you listening to", "it belong to",
     "you from", "that come from", "it come from", "this come from", "that came from", "it came from",
     "it made of", "they made of", "that made of", "this made of",
 ))
-"""Last words that end a sentence although their last word is a continuation word: "I think so", "what do you
-mean", "who are you talking to", "where are you from" (while "okay, so", "I mean" and "I was talking to" go on)."""
+"""Last two or three words that end a sentence although their last word is a continuation word: "mm-hmm", "I think
+so", "what do you mean", "who are you talking to", "where are you from" (while "hmm", "okay, so", "I mean" and "I was
+talking to" go on)."""
 
 _WORD = re.compile(r"[a-z']+")
 
@@ -72,8 +71,7 @@ def sounds_unfinished(text: str) -> bool:
     words = _WORD.findall(stripped.lower())
     if not words:
         return False
-    if tuple(words[-2:]) in LISTENER_ENDINGS or tuple(words[-2:]) in FINISHED_ENDINGS \
-            or tuple(words[-3:]) in FINISHED_ENDINGS:
+    if any(tuple(words[-n:]) in FINISHED_ENDINGS for n in (2, 3)):
         return False
     if words[-1] in STRANDED_AFTER:
         ended = len(words) <= 2 or words[-2] in _OBJECTS or not STRANDED_AFTER[words[-1]].isdisjoint(words[:-1])

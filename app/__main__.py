@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--timing", choices=("measured", "fixed"), default="measured",
                     help="recognition takes the time it takes on this machine (default), or a fixed model of "
                          "it: the same outputs under any load, for comparing two changes")
+    ev.add_argument("--resume", action="store_true",
+                    help="go on with a run into the same --out-dir that was stopped: items already scored "
+                         "there by the same code, model and settings are not run again")
     return p
 
 
@@ -117,9 +120,14 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if not args.root.is_dir():
         print(f"tandem eval: no such folder {args.root}", file=sys.stderr)
         return 2
-    report = run_fdb(settings, args.root, args.out_dir, tuple(args.policy), limit=args.limit,
-                     progress=_progress("eval"), model_path=args.model, categories=args.categories,
-                     timing=Timing(measured=args.timing == "measured"))
+    try:
+        report = run_fdb(settings, args.root, args.out_dir, tuple(args.policy), limit=args.limit,
+                         progress=_progress("eval"), model_path=args.model, categories=args.categories,
+                         timing=Timing(measured=args.timing == "measured"), resume=args.resume)
+    except KeyboardInterrupt:
+        print(f"\ntandem eval: stopped. The items scored so far are kept under {args.out_dir}; run the same "
+              "command with --resume to go on from there.", file=sys.stderr)
+        return 130
     print(report.read_text(encoding="utf-8"))
     return 0
 

@@ -3,7 +3,8 @@ the benchmark's definitions, and write ``report.md`` with the policies side by s
 
 The first policy's outputs go to ``OUT/<item path relative to ROOT>/output.wav`` (and
 ``clean_output.wav`` for overlap items), so other scorers can read them; the others' to
-``OUT/_<policy>/<item path>/``. ``OUT/results.json`` keeps every per-item number.
+``OUT/_<policy>/<item path>/``. ``OUT/results.json`` keeps every per-item number, and each item's
+``result.json`` beside its output lets an interrupted run go on (``resume``; see ``fdb_resume``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from typing import Any
 from app.config import Settings
 from app.eval import fdb_score as S
 from app.eval.fdb_items import Item, discover
+from app.eval.fdb_resume import load_result, run_key, save_result
 from app.eval.fdb_system import MEASURED, Speech, Timing, run_item, write_output
 from app.interaction.floor_policy import Knobs
+from app.interaction.model import MODEL_FILE
+from app.paths import models_dir
 from app.speech.audio import APP_RATE
 
 OVERLAP = ("user_backchannel", "talking_to_other", "background_speech")
@@ -170,10 +174,12 @@ CATEGORY_ORDER = ("smooth_turn_taking", "pause_handling", "user_interruption", "
 def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[str] = ("model", "baseline"),
             *, limit: int | None = None, progress: Callable[[int, int], None] | None = None,
             model_path: Path | None = None, categories: Sequence[str] | None = None,
-            timing: Timing = MEASURED) -> Path:
+            timing: Timing = MEASURED, resume: bool = False) -> Path:
     """Run and score every item under ``root`` with each policy; returns the report's path.
 
     ``timing``: recognition takes the time it really takes here, or a fixed model of it (see ``Timing``).
+    ``resume``: take an item's result from an earlier run into ``out_dir`` where that run was the same as
+    this one (code, policy, model, settings, timing, input), and run only the rest.
     """
     # Camera events need a camera stream; benchmark items carry only audio, so they are scored per tick
     # in the model card instead.
@@ -196,11 +202,25 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
                   interruption_sensitivity=s.interruption_sensitivity)
     results: dict[str, list[dict[str, Any]]] = {p: [] for p in policies}
     compute: dict[str, list[float]] = {p: [] for p in policies}
-    total, done = len(items) * len(policies), 0
+    total, done, carried = len(items) * len(policies), 0, 0
+    setup = {"voice": sp.voice, "asr_model": sp.asr_model, "knobs": knobs, "tick_ms": s.tick_ms,
+             "timing": timing}
+    model_file = model_path or models_dir() / "interaction" / MODEL_FILE
     for n, policy in enumerate(policies):
         base = out_dir if n == 0 else out_dir / f"_{policy}"
         for item in items:
             rel = item.relative_to(root)
+            key = run_key(item.path, policy, setup, model_file)
+            earlier = load_result(base / rel, key) if resume else None
+            if earlier is not None:
+                row, item_compute = earlier
+                results[policy].append(row)
+                compute[policy].extend(item_compute)
+                done += 1
+                carried += 1
+                if progress:
+                    progress(done, total)
+                continue
             run = run_item(item.path / "input.wav", policy, speech, knobs, model_path, s.tick_ms, timing)
             write_output(run, base / rel / "output.wav")
             clean_segments = None
@@ -212,9 +232,11 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
             segments = S.speech_segments(run.output, APP_RATE)
             words = S.anchor_words(transcribe_output(speech, run.output), segments)
             score = score_item(item, words, segments, _annotation(item), clean_segments)
+            row = {"item": str(rel), "category": item.category, "score": score, "turns": run.turns,
+                   "output_words": [w.text for w in words]}
+            save_result(base / rel, key, row, run.compute_s)
             compute[policy].extend(run.compute_s)
-            results[policy].append({"item": str(rel), "category": item.category, "score": score,
-                                    "turns": run.turns, "output_words": [w.text for w in words]})
+            results[policy].append(row)
             done += 1
             if progress:
                 progress(done, total)
@@ -224,6 +246,9 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
                                                      default=str), encoding="utf-8")
     report = out_dir / "report.md"
     text = report_markdown(summaries, root, compute)
+    if carried:
+        text += (f"- resumed: {carried} of {total} item runs were carried over from an earlier run into "
+                 f"{out_dir} with the same code, model, settings and timing\n")
     if not timing.measured:
         text += ("- timing: a fixed model of the recognizer's time and a voice without sampling noise "
                  "(`--timing fixed`): for comparing changes, not this machine's latencies\n")

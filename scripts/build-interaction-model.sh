@@ -2,6 +2,8 @@
 # One command for the interaction model: generate the scenarios, train, evaluate, export to ONNX,
 # quantize to int8, and write the model card. Usage: scripts/build-interaction-model.sh [DATA_DIR]
 # Environment: EPOCHS (default 30), TRAIN_PER_CATEGORY (150), EVAL_PER_CATEGORY (all test items).
+# Run it again after a stop or a crash: the data, the training (from its last epoch) and the evaluations
+# go on where they left off, and only what changed is done again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${1:-build/interaction-data}"
@@ -29,10 +31,10 @@ $PY models/interaction/train.py --data "$DATA" --out "$OUT" --epochs "${EPOCHS:-
 rm -f "$OUT/interaction.fp32.onnx"
 EVAL_ARGS=()
 if [ -n "${EVAL_PER_CATEGORY:-}" ]; then EVAL_ARGS=(--limit "$EVAL_PER_CATEGORY"); fi
-$TANDEM eval fdb --root "$DATA/test" --out-dir "$DATA/eval-test" "${EVAL_ARGS[@]}"
-$TANDEM eval fdb --root "$DATA/dev" --out-dir "$DATA/eval-dev" "${EVAL_ARGS[@]}"
+$TANDEM eval fdb --root "$DATA/test" --out-dir "$DATA/eval-test" --resume "${EVAL_ARGS[@]}"
+$TANDEM eval fdb --root "$DATA/dev" --out-dir "$DATA/eval-dev" --resume "${EVAL_ARGS[@]}"
 $TANDEM synth --out "$DATA/recordings" --recordings ../shared/data/speech 2>/dev/null \
-  && $TANDEM eval fdb --root "$DATA/recordings" --out-dir "$DATA/eval-recordings" \
+  && $TANDEM eval fdb --root "$DATA/recordings" --out-dir "$DATA/eval-recordings" --resume \
   || echo "No real recordings found next to the repository; the model card skips them."
 $PY models/interaction/card.py --data "$DATA" --out "$OUT"
 echo "Done: $OUT/interaction.int8.onnx and $OUT/MODEL_CARD.md"

@@ -3,15 +3,24 @@
     python models/interaction/train.py --data DATA --out models/interaction
 
 DATA holds train/, dev/ and test/ as written by ``tandem synth``. Needs the ``train`` extra (torch).
+
+After every epoch the run is saved to a checkpoint (``DATA/train-checkpoint.pt`` unless ``--checkpoint``
+names another file): a run that was stopped or crashed goes on from its last finished epoch, with the
+same result as one that was never stopped; a run whose training had finished goes straight to the
+export. The checkpoint is used only for the same data and settings.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
+import pickle
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -36,7 +45,8 @@ def load_split(root: Path) -> list[dict[str, np.ndarray]]:
         f, lab = np.load(feats), np.load(feats.with_name("labels.npz"))
         sessions.append({"mic": f["mic_mel"].astype(np.float32), "self": f["self_mel"].astype(np.float32),
                          "scalars": f["scalars"], "user": lab["user_state"], "action": lab["action"],
-                         "cue": lab["cue_due"], "category": feats.parent.parent.name})
+                         "cue": lab["cue_due"], "category": feats.parent.parent.name,
+                         "name": feats.parent.relative_to(root).as_posix()})
     return sessions
 
 
@@ -121,6 +131,40 @@ def export(net: InteractionNet, out: Path) -> tuple[Path, Path]:
     return fp32, int8
 
 
+def run_config(args: argparse.Namespace, train: list[dict[str, Any]], dev: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a checkpoint must have been made with to go on from it: this training code, the settings and
+    the very sessions.
+    """
+    names = hashlib.sha256("\n".join(s["name"] for s in train + dev).encode()).hexdigest()
+    here = Path(__file__).resolve().parent
+    code = hashlib.sha256(b"".join((here / f).read_bytes() for f in ("net.py", "train.py"))).hexdigest()
+    return {"code": code, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed,
+            "train_sessions": len(train), "dev_sessions": len(dev), "session_names": names}
+
+
+def save_checkpoint(path: Path, doc: dict[str, Any]) -> None:
+    """Write atomically: a crash while saving leaves the previous epoch's checkpoint whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    torch.save(doc, tmp)
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path: Path, config: dict[str, Any]) -> dict[str, Any] | None:
+    """The checkpoint at ``path`` if it was made with ``config``; None (and why, printed) otherwise."""
+    if not path.is_file():
+        return None
+    try:
+        doc = torch.load(path, weights_only=False)
+    except (RuntimeError, OSError, EOFError, ValueError, pickle.UnpicklingError) as exc:  # damaged
+        print(f"Checkpoint {path} cannot be read ({exc}); training starts over.", flush=True)
+        return None
+    if not isinstance(doc, dict) or doc.get("config") != config:
+        print(f"Checkpoint {path} is from other data or settings; training starts over.", flush=True)
+        return None
+    return doc
+
+
 def main(argv: list[str] | None = None) -> int:
     """Train, evaluate on dev and test, export, quantize, and write metrics.json."""
     p = argparse.ArgumentParser(description=__doc__)
@@ -131,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--checkpoint", type=Path, help="where the run is saved after each epoch "
+                   "(default: DATA/train-checkpoint.pt)")
+    p.add_argument("--stop-after", type=int, metavar="N",
+                   help="train at most N epochs in this run, then stop; a later run goes on from the checkpoint")
     args = p.parse_args(argv)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -148,7 +196,23 @@ def main(argv: list[str] | None = None) -> int:
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
     best, best_state, history = float("inf"), None, []
     t0 = time.perf_counter()
-    for epoch in range(args.epochs):
+    checkpoint = args.checkpoint or args.data / "train-checkpoint.pt"
+    config = run_config(args, train, dev)
+    first = 0
+    doc = load_checkpoint(checkpoint, config)
+    if doc is not None:
+        net.load_state_dict(doc["net"])
+        opt.load_state_dict(doc["opt"])
+        sched.load_state_dict(doc["sched"])
+        rng.bit_generator.state = doc["numpy_rng"]
+        torch.set_rng_state(doc["torch_rng"])
+        best, best_state, history, first = doc["best"], doc["best_state"], doc["history"], doc["epoch"]
+        t0 -= doc["seconds"]
+        print(f"Going on from epoch {first} of {args.epochs} (checkpoint {checkpoint}).", flush=True)
+    for epoch in range(first, args.epochs):
+        if args.stop_after is not None and epoch - first >= args.stop_after:
+            print(f"Stopped after epoch {epoch} of {args.epochs}; run the same command again to go on.", flush=True)
+            return 0
         order = rng.permutation(len(train))
         total = 0.0
         for i in range(0, len(order), args.batch):
@@ -165,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(history[-1]), f"{time.perf_counter() - t0:.0f}s", flush=True)
         if float(dev_metrics["loss"]) < best:  # type: ignore[arg-type]
             best, best_state = float(dev_metrics["loss"]), {k: v.clone() for k, v in net.state_dict().items()}  # type: ignore[arg-type]
+        save_checkpoint(checkpoint, {
+            "config": config, "epoch": epoch + 1, "net": net.state_dict(), "opt": opt.state_dict(),
+            "sched": sched.state_dict(), "numpy_rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
+            "best": best, "best_state": best_state, "history": history, "seconds": time.perf_counter() - t0})
     if best_state is not None:
         net.load_state_dict(best_state)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -71,13 +72,29 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _progress(label: str) -> Callable[[int, int], None]:
+def time_left(elapsed_s: float, done: int, total: int) -> str:
+    """How long the rest of ``total`` steps will take at the pace of the first ``done`` ("" before any)."""
+    if done <= 0 or done >= total:
+        return ""
+    left = elapsed_s / done * (total - done)
+    if left < 60:
+        return f", {max(1, round(left))} s left"
+    minutes = round(left / 60)
+    return f", {minutes} min left" if minutes < 90 else f", {left / 3600:.1f} h left"
+
+
+def _progress(label: str, clock: Callable[[], float] = time.monotonic) -> Callable[[int, int], None]:
+    """A progress bar on stderr with the time left, drawn over itself until the work is done."""
+    started, shown = clock(), [0]
+
     def show(done: int, total: int) -> None:
         width = 30
         filled = width * done // max(1, total)
         end = "\n" if done == total else ""
         bar = "#" * filled + "." * (width - filled)
-        print(f"\r{label} [{bar}] {done}/{total}", end=end, file=sys.stderr, flush=True)
+        line = f"{label} [{bar}] {done}/{total}{time_left(clock() - started, done, total)}"
+        print("\r" + line.ljust(shown[0]), end=end, file=sys.stderr, flush=True)  # blank out a longer last line
+        shown[0] = len(line)
 
     return show
 

@@ -105,7 +105,8 @@ def card(data: Path, out: Path) -> str:
               f"AdamW, one-cycle learning rate, {m.get('epochs', '?')} epochs on the CPU "
               f"({m.get('train_seconds', '?')} s), weighted cross-entropy for the state and action heads and",
               "binary cross-entropy for cue-due, random mic gain of +-10 dB. The checkpoint with the lowest dev",
-              "loss is exported. Rebuild everything with `make interaction-model`.", "",
+              "loss is exported. Rebuild everything with `make interaction-model`; a build that was stopped",
+              "goes on where it left off (training from its last epoch, to the same weights).", "",
               "## Per-tick metrics", ""]
     lines += _per_tick("dev", m.get("dev"))
     lines += _per_tick("test", m.get("test"))

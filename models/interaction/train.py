@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         best, best_state, history, first = doc["best"], doc["best_state"], doc["history"], doc["epoch"]
         t0 -= doc["seconds"]
         print(f"Going on from epoch {first} of {args.epochs} (checkpoint {checkpoint}).", flush=True)
+    run_start = time.perf_counter()
     for epoch in range(first, args.epochs):
         if args.stop_after is not None and epoch - first >= args.stop_after:
             print(f"Stopped after epoch {epoch} of {args.epochs}; run the same command again to go on.", flush=True)
@@ -226,7 +227,9 @@ def main(argv: list[str] | None = None) -> int:
         dev_metrics = evaluate(net, dev) if dev else {"loss": total}
         history.append({"epoch": epoch + 1, "train_loss": round(total / max(1, len(order) // args.batch), 4),
                         **{k: dev_metrics[k] for k in ("loss", "action_accuracy") if k in dev_metrics}})
-        print(json.dumps(history[-1]), f"{time.perf_counter() - t0:.0f}s", flush=True)
+        pace = (time.perf_counter() - run_start) / (epoch + 1 - first)
+        left = f", about {pace * (args.epochs - epoch - 1) / 60:.0f} min left" if epoch + 1 < args.epochs else ""
+        print(json.dumps(history[-1]), f"{time.perf_counter() - t0:.0f}s{left}", flush=True)
         if float(dev_metrics["loss"]) < best:  # type: ignore[arg-type]
             best, best_state = float(dev_metrics["loss"]), {k: v.clone() for k, v in net.state_dict().items()}  # type: ignore[arg-type]
         save_checkpoint(checkpoint, {

@@ -45,6 +45,7 @@ def test_a_stopped_training_goes_on_to_the_same_weights(data, tmp_path, capsys):
     train = _train_module()
     common = ["--data", str(data), "--epochs", "3", "--batch", "2", "--threads", "1"]
     assert train.main([*common, "--out", str(tmp_path / "whole"), "--checkpoint", str(tmp_path / "whole.pt")]) == 0
+    assert capsys.readouterr().out.count("min left") == 2  # each epoch but the last says how long the rest takes
 
     sliced = [*common, "--out", str(tmp_path / "sliced"), "--checkpoint", str(tmp_path / "sliced.pt")]
     assert train.main([*sliced, "--stop-after", "1"]) == 0

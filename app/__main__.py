@@ -133,14 +133,21 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from app.eval.fdb_run import run_fdb
     from app.eval.fdb_system import Timing
+    from app.interaction.model import ModelError
 
     if not args.root.is_dir():
         print(f"tandem eval: no such folder {args.root}", file=sys.stderr)
+        return 2
+    if args.model is not None and not args.model.is_file():
+        print(f"tandem eval: no model file {args.model} (--model)", file=sys.stderr)
         return 2
     try:
         report = run_fdb(settings, args.root, args.out_dir, tuple(args.policy), limit=args.limit,
                          progress=_progress("eval"), model_path=args.model, categories=args.categories,
                          timing=Timing(measured=args.timing == "measured"), resume=args.resume)
+    except (FileNotFoundError, ModelError) as exc:
+        print(f"tandem eval: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"\ntandem eval: stopped. The items scored so far are kept under {args.out_dir}; run the same "
               "command with --resume to go on from there.", file=sys.stderr)

@@ -22,7 +22,7 @@ from app.eval.fdb_items import Item, discover
 from app.eval.fdb_resume import load_result, run_key, save_result
 from app.eval.fdb_system import MEASURED, Speech, Timing, run_item, write_output
 from app.interaction.floor_policy import Knobs
-from app.interaction.model import MODEL_FILE
+from app.interaction.model import MODEL_FILE, InteractionModel
 from app.paths import models_dir
 from app.speech.audio import APP_RATE
 
@@ -183,8 +183,11 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
     """
     # Camera events need a camera stream; benchmark items carry only audio, so they are scored per tick
     # in the model card instead.
-    items = [it for it in discover(root) if it.category != "visual_event"
-             and (not categories or it.category in categories)]
+    found = [it for it in discover(root) if it.category != "visual_event"]
+    items = [it for it in found if not categories or it.category in categories]
+    if found and not items:
+        have = ", ".join(sorted({it.category for it in found}))
+        raise FileNotFoundError(f"No items of {', '.join(categories or ())} under {root}; it has {have}")
     if limit:
         kept: dict[str, int] = defaultdict(int)
         chosen = []
@@ -195,6 +198,8 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
         items = chosen
     if not items:
         raise FileNotFoundError(f"No benchmark items (folders with input.wav and an annotation) under {root}")
+    if "model" in policies:
+        InteractionModel(model_path)  # a missing or broken model file says so now, not after the first item
     sp = settings.speech
     speech = Speech(sp.voice, sp.asr_model, sp.asr_threads, repeatable=not timing.measured)
     s = settings.interaction

@@ -208,7 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         torch.set_rng_state(doc["torch_rng"])
         best, best_state, history, first = doc["best"], doc["best_state"], doc["history"], doc["epoch"]
         t0 -= doc["seconds"]
-        print(f"Going on from epoch {first} of {args.epochs} (checkpoint {checkpoint}).", flush=True)
+        if first >= args.epochs:
+            print(f"Training had finished (checkpoint {checkpoint}); exporting its best epoch.", flush=True)
+        else:
+            print(f"Going on from epoch {first} of {args.epochs} (checkpoint {checkpoint}).", flush=True)
     run_start = time.perf_counter()
     for epoch in range(first, args.epochs):
         if args.stop_after is not None and epoch - first >= args.stop_after:

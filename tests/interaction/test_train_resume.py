@@ -66,7 +66,7 @@ def test_a_stopped_training_goes_on_to_the_same_weights(data, tmp_path, capsys):
     # Finished: a second run goes straight to the export, without an epoch.
     assert train.main(sliced) == 0
     out = capsys.readouterr().out
-    assert "Going on from epoch 3 of 3" in out and '"epoch"' not in out
+    assert "Training had finished" in out and '"epoch"' not in out
 
 
 def test_a_checkpoint_from_other_settings_or_a_damaged_one_is_not_used(data, tmp_path, capsys):

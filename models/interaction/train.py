@@ -160,7 +160,8 @@ def load_checkpoint(path: Path, config: dict[str, Any]) -> dict[str, Any] | None
         print(f"Checkpoint {path} cannot be read ({exc}); training starts over.", flush=True)
         return None
     if not isinstance(doc, dict) or doc.get("config") != config:
-        print(f"Checkpoint {path} is from other data or settings; training starts over.", flush=True)
+        print(f"Checkpoint {path} was made with other training code, data or settings; training starts over.",
+              flush=True)
         return None
     return doc
 
@@ -230,8 +231,9 @@ def main(argv: list[str] | None = None) -> int:
         dev_metrics = evaluate(net, dev) if dev else {"loss": total}
         history.append({"epoch": epoch + 1, "train_loss": round(total / max(1, len(order) // args.batch), 4),
                         **{k: dev_metrics[k] for k in ("loss", "action_accuracy") if k in dev_metrics}})
-        pace = (time.perf_counter() - run_start) / (epoch + 1 - first)
-        left = f", about {pace * (args.epochs - epoch - 1) / 60:.0f} min left" if epoch + 1 < args.epochs else ""
+        rest_s = (time.perf_counter() - run_start) / (epoch + 1 - first) * (args.epochs - epoch - 1)
+        left = "" if epoch + 1 == args.epochs else (
+            f", about {rest_s:.0f} s left" if rest_s < 60 else f", about {rest_s / 60:.0f} min left")
         print(json.dumps(history[-1]), f"{time.perf_counter() - t0:.0f}s{left}", flush=True)
         if float(dev_metrics["loss"]) < best:  # type: ignore[arg-type]
             best, best_state = float(dev_metrics["loss"]), {k: v.clone() for k, v in net.state_dict().items()}  # type: ignore[arg-type]

@@ -124,8 +124,13 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     if unknown:
         print(f"tandem synth: unknown categories {sorted(unknown)}; known: {', '.join(CATEGORIES)}", file=sys.stderr)
         return 2
-    done = generate(args.out, args.split, args.per_category, tuple(args.categories or CATEGORIES), args.workers,
-                    progress=_progress(f"synth {args.split}"))
+    try:
+        done = generate(args.out, args.split, args.per_category, tuple(args.categories or CATEGORIES), args.workers,
+                        progress=_progress(f"synth {args.split}"))
+    except KeyboardInterrupt:
+        print(f"\ntandem synth: stopped. The sessions written so far are kept under {args.out}; run the same "
+              "command again to go on from there.", file=sys.stderr)
+        return 130
     print(f"wrote {len(done)} sessions under {args.out}")
     return 0
 

@@ -4,12 +4,14 @@ training reads (``features.npz``, ``labels.npz``), computed by the same code the
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +89,11 @@ def _work(job: tuple[str, str, int, str]) -> str:
     return str(folder)
 
 
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches every process of the terminal's group; the parent alone decides what stops."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def generate(out: Path, split: str, per_category: int | None = None, categories: tuple[str, ...] = CATEGORIES,
              workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Write ``per_category`` sessions of each category under ``out``; resumes an interrupted run."""
@@ -101,11 +108,26 @@ def generate(out: Path, split: str, per_category: int | None = None, categories:
             if progress:
                 progress(len(done), len(jobs))
     else:
-        with ProcessPoolExecutor(workers) as pool:
-            for folder in pool.map(_work, jobs, chunksize=4):
-                done.append(Path(folder))
-                if progress:
-                    progress(len(done), len(jobs))
+        with ProcessPoolExecutor(workers, initializer=_ignore_interrupts) as pool:
+            waiting, running = iter(jobs), set()
+            try:
+                while True:
+                    # Only a few sessions in flight: on Ctrl-C those finish whole and the rest never start.
+                    for job in itertools.islice(waiting, 2 * workers - len(running)):
+                        running.add(pool.submit(_work, job))
+                    if not running:
+                        break
+                    finished, running = wait(running, return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        done.append(Path(f.result()))
+                        if progress:
+                            progress(len(done), len(jobs))
+            except KeyboardInterrupt:
+                for f in running:
+                    f.cancel()
+                raise
+        order = {str(Path(out) / c / f"{i:04d}"): k for k, (c, _, i, _) in enumerate(jobs)}
+        done.sort(key=lambda folder: order[str(folder)])
     record = out / "synth.json"  # sessions per category, kept across runs that add categories or sessions
     counts = json.loads(record.read_text(encoding="utf-8")).get("sessions", {}) if record.is_file() else {}
     counts.update({c: max(n, int(counts.get(c, 0))) for c in categories})

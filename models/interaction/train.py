@@ -167,7 +167,18 @@ def load_checkpoint(path: Path, config: dict[str, Any]) -> dict[str, Any] | None
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Train, evaluate on dev and test, export, quantize, and write metrics.json."""
+    """Train, evaluate on dev and test, export, quantize, and write metrics.json; Ctrl-C keeps the
+    finished epochs (exit status 130).
+    """
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("\nStopped. The finished epochs are kept in the checkpoint; run the same command again to go on.",
+              file=sys.stderr, flush=True)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)

@@ -170,27 +170,16 @@ def test_a_real_voice_that_goes_on_over_the_reply_is_yielded_to(tmp_path, shared
 def test_a_stopped_evaluation_goes_on_where_it_left_off(tmp_path):
     """Ctrl-C in the middle of `tandem eval fdb` keeps the items scored so far, and `--resume` runs only
     the rest: the report counts what it carried over, and results.json holds every item."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
     from app.eval.fdb_resume import RESULT_FILE
+    from tests.interrupt import interrupt_when
 
     root = tmp_path / "items"
     generate(root, "dev", per_category=2, workers=1, categories=("smooth_turn_taking", "user_interruption"))
     out = tmp_path / "eval"
     args = ["eval", "fdb", "--root", str(root), "--out-dir", str(out), "--policy", "baseline", "--timing", "fixed"]
-    proc = subprocess.Popen([sys.executable, "-m", "app", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    deadline = time.monotonic() + 300
-    while not list(out.rglob(RESULT_FILE)) and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
-    assert "--resume" in err
+    rc, err = interrupt_when(["-m", "app", *args], lambda: bool(list(out.rglob(RESULT_FILE))))
+    assert rc == 130, err
+    assert "--resume" in err and "Traceback" not in err
     kept = {p.parent.relative_to(out).as_posix(): json.loads(p.read_text())["row"] for p in out.rglob(RESULT_FILE)}
     assert 1 <= len(kept) < 4 and not (out / "results.json").exists()
 

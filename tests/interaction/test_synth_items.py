@@ -80,3 +80,26 @@ def test_assistant_lines_are_synthesised_once_per_folder_and_a_broken_clip_is_ma
     again = Voices("test", tmp_path).assistant("Got it.")
     assert again.size > 3200 and np.array_equal(np.load(clip), again)
     assert not list(tmp_path.glob("*.tmp.npy"))
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_whole_sessions_and_a_rerun_writes_the_rest(tmp_path):
+    """Ctrl-C reaches the workers too: the sessions they were writing finish whole, the rest never start,
+    and the same command then writes only what is missing."""
+    from tests.interrupt import interrupt_when
+
+    out = tmp_path / "dev"
+    args = ["-m", "app", "synth", "--out", str(out), "--split", "dev", "--per-category", "10",
+            "--categories", "smooth_turn_taking", "--workers", "2"]
+    rc, err = interrupt_when(args, lambda: any(out.rglob("features.npz")))
+    assert rc == 130, err
+    assert "run the same command again to go on" in err and "Traceback" not in err
+    written = sorted(p.parent.name for p in out.rglob("features.npz"))
+    assert 1 <= len(written) < 10
+    assert not list(out.rglob("*.partial"))  # nothing half written
+    before = {name: (out / "smooth_turn_taking" / name / "input.wav").stat().st_mtime_ns for name in written}
+
+    made = generate(out, "dev", per_category=10, categories=("smooth_turn_taking",), workers=2)
+    assert [p.name for p in made] == [f"{i:04d}" for i in range(10)]  # in order, whatever finished first
+    assert all((p / "features.npz").is_file() for p in made)
+    assert all((out / "smooth_turn_taking" / n / "input.wav").stat().st_mtime_ns == t for n, t in before.items())

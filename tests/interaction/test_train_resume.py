@@ -82,3 +82,23 @@ def test_a_checkpoint_from_other_settings_or_a_damaged_one_is_not_used(data, tmp
     ckpt.write_bytes(b"not a checkpoint")
     assert train.main([*common, "--epochs", "3", "--stop-after", "1"]) == 0
     assert "cannot be read" in capsys.readouterr().out
+
+
+def test_ctrl_c_keeps_the_finished_epochs(data, tmp_path):
+    """Ctrl-C in the middle of training says how to go on, and the run that follows starts from the last
+    finished epoch."""
+    import torch
+
+    from tests.interrupt import interrupt_when
+
+    ckpt = tmp_path / "c.pt"
+    common = ["--data", str(data), "--batch", "2", "--threads", "1", "--out", str(tmp_path / "o"),
+              "--checkpoint", str(ckpt), "--epochs", "500"]
+    rc, err = interrupt_when([str(TRAIN), *common], ckpt.is_file)
+    assert rc == 130, err
+    assert "run the same command again to go on" in err and "Traceback" not in err
+    kept = torch.load(ckpt, weights_only=False)["epoch"]
+    assert 1 <= kept < 500
+    train = _train_module()
+    assert train.main([*common, "--stop-after", "1"]) == 0
+    assert torch.load(ckpt, weights_only=False)["epoch"] == kept + 1

@@ -108,26 +108,26 @@ def generate(out: Path, split: str, per_category: int | None = None, categories:
             if progress:
                 progress(len(done), len(jobs))
     else:
+        written: dict[int, Path] = {}  # job index -> its folder, in the order the sessions finish
         with ProcessPoolExecutor(workers, initializer=_ignore_interrupts) as pool:
-            waiting, running = iter(jobs), set()
+            waiting, running = iter(enumerate(jobs)), {}
             try:
                 while True:
                     # Only a few sessions in flight: on Ctrl-C those finish whole and the rest never start.
-                    for job in itertools.islice(waiting, 2 * workers - len(running)):
-                        running.add(pool.submit(_work, job))
+                    for k, job in itertools.islice(waiting, 2 * workers - len(running)):
+                        running[pool.submit(_work, job)] = k
                     if not running:
                         break
-                    finished, running = wait(running, return_when=FIRST_COMPLETED)
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
                     for f in finished:
-                        done.append(Path(f.result()))
+                        written[running.pop(f)] = Path(f.result())
                         if progress:
-                            progress(len(done), len(jobs))
+                            progress(len(written), len(jobs))
             except KeyboardInterrupt:
                 for f in running:
                     f.cancel()
                 raise
-        order = {str(Path(out) / c / f"{i:04d}"): k for k, (c, _, i, _) in enumerate(jobs)}
-        done.sort(key=lambda folder: order[str(folder)])
+        done = [written[k] for k in range(len(jobs))]
     record = out / "synth.json"  # sessions per category, kept across runs that add categories or sessions
     counts = json.loads(record.read_text(encoding="utf-8")).get("sessions", {}) if record.is_file() else {}
     counts.update({c: max(n, int(counts.get(c, 0))) for c in categories})

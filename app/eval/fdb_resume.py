@@ -20,7 +20,8 @@ import app
 RESULT_FILE = "result.json"
 
 
-def _file_digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
     h = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -39,12 +40,14 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def run_key(item_dir: Path, policy: str, setup: dict[str, Any], model_file: Path | None) -> str:
-    """What must match for an item's earlier result to stand for this run's."""
-    inputs = {name: _file_digest(item_dir / name) for name in ("input.wav", "clean_input.wav")
+def run_key(item_dir: Path, policy: str, setup: dict[str, Any], model_digest: str | None) -> str:
+    """What must match for an item's earlier result to stand for this run's (``model_digest``: the
+    interaction model file's ``file_digest``, which only the model policy reads).
+    """
+    inputs = {name: file_digest(item_dir / name) for name in ("input.wav", "clean_input.wav")
               if (item_dir / name).is_file()}
     doc = {"code": code_digest(), "policy": policy, "setup": setup, "inputs": inputs,
-           "model": _file_digest(model_file) if policy == "model" and model_file is not None else None}
+           "model": model_digest if policy == "model" else None}
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -19,11 +19,10 @@ from typing import Any
 from app.config import Settings
 from app.eval import fdb_score as S
 from app.eval.fdb_items import Item, discover
-from app.eval.fdb_resume import load_result, run_key, save_result
+from app.eval.fdb_resume import file_digest, load_result, run_key, save_result
 from app.eval.fdb_system import MEASURED, Speech, Timing, run_item, write_output
 from app.interaction.floor_policy import Knobs
-from app.interaction.model import MODEL_FILE, InteractionModel
-from app.paths import models_dir
+from app.interaction.model import InteractionModel
 from app.speech.audio import APP_RATE
 
 OVERLAP = ("user_backchannel", "talking_to_other", "background_speech")
@@ -198,8 +197,8 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
         items = chosen
     if not items:
         raise FileNotFoundError(f"No benchmark items (folders with input.wav and an annotation) under {root}")
-    if "model" in policies:
-        InteractionModel(model_path)  # a missing or broken model file says so now, not after the first item
+    # A missing or broken model file says so now, not after the first item.
+    model_digest = file_digest(InteractionModel(model_path).path) if "model" in policies else None
     sp = settings.speech
     speech = Speech(sp.voice, sp.asr_model, sp.asr_threads, repeatable=not timing.measured)
     s = settings.interaction
@@ -210,12 +209,11 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
     total, done, carried = len(items) * len(policies), 0, 0
     setup = {"voice": sp.voice, "asr_model": sp.asr_model, "knobs": knobs, "tick_ms": s.tick_ms,
              "timing": timing}
-    model_file = model_path or models_dir() / "interaction" / MODEL_FILE
     for n, policy in enumerate(policies):
         base = out_dir if n == 0 else out_dir / f"_{policy}"
         for item in items:
             rel = item.relative_to(root)
-            key = run_key(item.path, policy, setup, model_file)
+            key = run_key(item.path, policy, setup, model_digest)
             earlier = load_result(base / rel, key) if resume else None
             if earlier is not None:
                 row, item_compute = earlier

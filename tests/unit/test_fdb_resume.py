@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from app.eval.fdb_resume import RESULT_FILE, load_result, run_key, save_result
+from app.eval.fdb_resume import RESULT_FILE, file_digest, load_result, run_key, save_result
 
 SETUP = {"voice": "joe", "asr_model": "tiny.en", "knobs": "Knobs(patience=0.5)", "tick_ms": 200,
          "timing": "Timing(measured=False)"}
@@ -22,25 +22,25 @@ def test_a_result_comes_back_only_for_the_same_run(tmp_path):
     item = _item(tmp_path)
     model = tmp_path / "m.onnx"
     model.write_bytes(b"weights")
-    key = run_key(item, "model", SETUP, model)
+    key = run_key(item, "model", SETUP, file_digest(model))
     out = tmp_path / "out" / "smooth_turn_taking" / "0000"
     row = {"item": "smooth_turn_taking/0000", "category": "smooth_turn_taking", "score": {"takeover": True}}
     save_result(out, key, row, [0.1, 0.2])
     assert load_result(out, key) == (row, [0.1, 0.2])
     assert not (out / (RESULT_FILE + ".partial")).exists()
 
-    assert key == run_key(item, "model", SETUP, model)
-    assert run_key(item, "baseline", SETUP, model) != key
-    assert run_key(item, "model", {**SETUP, "knobs": "Knobs(patience=0.9)"}, model) != key
-    assert run_key(item, "model", {**SETUP, "timing": "Timing(measured=True)"}, model) != key
+    assert key == run_key(item, "model", SETUP, file_digest(model))
+    assert run_key(item, "baseline", SETUP, file_digest(model)) != key
+    assert run_key(item, "model", {**SETUP, "knobs": "Knobs(patience=0.9)"}, file_digest(model)) != key
+    assert run_key(item, "model", {**SETUP, "timing": "Timing(measured=True)"}, file_digest(model)) != key
     model.write_bytes(b"retrained weights")
-    assert run_key(item, "model", SETUP, model) != key
+    assert run_key(item, "model", SETUP, file_digest(model)) != key
     model.write_bytes(b"weights")
     (item / "clean_input.wav").write_bytes(b"RIFF-clean")  # the overlap item got its clean twin
-    assert run_key(item, "model", SETUP, model) != key
+    assert run_key(item, "model", SETUP, file_digest(model)) != key
     (item / "clean_input.wav").unlink()
     _item(tmp_path, b"RIFF-regenerated")
-    changed = run_key(item, "model", SETUP, model)
+    changed = run_key(item, "model", SETUP, file_digest(model))
     assert changed != key and load_result(out, changed) is None
 
 
@@ -49,7 +49,7 @@ def test_the_baseline_key_ignores_the_model_file(tmp_path):
     a, b = tmp_path / "a.onnx", tmp_path / "b.onnx"
     a.write_bytes(b"one")
     b.write_bytes(b"two")
-    assert run_key(item, "baseline", SETUP, a) == run_key(item, "baseline", SETUP, b)
+    assert run_key(item, "baseline", SETUP, file_digest(a)) == run_key(item, "baseline", SETUP, file_digest(b))
 
 
 def test_a_missing_or_damaged_result_is_run_again(tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 from app import __version__
 from app.config import ConfigError, Settings, load_settings
 from app.paths import assets_dir, config_path
+from app.time_left import time_left
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,17 +71,6 @@ def _parser() -> argparse.ArgumentParser:
                     help="go on with a run into the same --out-dir that was stopped: items already scored "
                          "there by the same code, model and settings are not run again")
     return p
-
-
-def time_left(elapsed_s: float, done: int, total: int) -> str:
-    """How long the rest of ``total`` steps will take at the pace of the first ``done`` ("" before any)."""
-    if done <= 0 or done >= total:
-        return ""
-    left = elapsed_s / done * (total - done)
-    if left < 60:
-        return f", {max(1, round(left))} s left"
-    minutes = round(left / 60)
-    return f", {minutes} min left" if minutes < 90 else f", {left / 3600:.1f} h left"
 
 
 def _progress(label: str, clock: Callable[[], float] = time.monotonic) -> Callable[[int, int], None]:

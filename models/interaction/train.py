@@ -29,6 +29,8 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from net import FRAMES, N_ACTION, N_MELS, N_SCALARS, N_USER, InteractionNet, StreamingStep
 
+from app.time_left import time_left
+
 ACTIONS = ("listen", "backchannel", "take_turn", "continue", "yield", "interject")
 USER_STATES = ("silent", "speaking", "pausing", "end_of_turn", "backchannel", "other")
 # Rare decisions matter most; weight them up (the per-class frequencies differ by ~50x).
@@ -242,9 +244,7 @@ def _main(argv: list[str] | None) -> int:
         dev_metrics = evaluate(net, dev) if dev else {"loss": total}
         history.append({"epoch": epoch + 1, "train_loss": round(total / max(1, len(order) // args.batch), 4),
                         **{k: dev_metrics[k] for k in ("loss", "action_accuracy") if k in dev_metrics}})
-        rest_s = (time.perf_counter() - run_start) / (epoch + 1 - first) * (args.epochs - epoch - 1)
-        left = "" if epoch + 1 == args.epochs else (
-            f", about {rest_s:.0f} s left" if rest_s < 60 else f", about {rest_s / 60:.0f} min left")
+        left = time_left(time.perf_counter() - run_start, epoch + 1 - first, args.epochs - first)
         print(json.dumps(history[-1]), f"{time.perf_counter() - t0:.0f}s{left}", flush=True)
         if float(dev_metrics["loss"]) < best:  # type: ignore[arg-type]
             best, best_state = float(dev_metrics["loss"]), {k: v.clone() for k, v in net.state_dict().items()}  # type: ignore[arg-type]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.__main__ import _progress, time_left
+from app.__main__ import _progress
+from app.time_left import time_left
 
 
 def test_time_left_at_the_pace_so_far():

@@ -152,6 +152,23 @@ def test_quiet_ahead_after_a_hold_is_skipped_for_as_long_as_the_hold_lasted():
     assert np.flatnonzero(out > 0.1)[0] == quiet_ahead - 19 * BLOCK
 
 
+def test_the_dying_end_of_a_word_counts_as_quiet_ahead_of_a_hold():
+    """A word's end and the breath after it wander around -45 dBFS: the skip goes through them to the next
+    word, so the held voice is silent about as long as the hold, not the hold and the pause after it."""
+    q = PlaybackQueue()
+    level = [10 ** (db / 20) for db in (-42, -46, -47, -61, -43, -51)]  # as measured after a held "found."
+    tail = np.concatenate([np.full(160, a, np.float32) for a in level])
+    q.enqueue(np.concatenate([np.full(800, 0.5, np.float32), tail, np.zeros(2240, np.float32),
+                              np.full(3200, 0.25, np.float32)]))
+    render_blocks(q, 5)
+    q.hold(True)  # at the word's end: its dying end is next
+    render_blocks(q, 20)  # 0.2 s held
+    q.hold(False)
+    out = render_blocks(q, 20)
+    fade = int(16000 * 0.005)  # the first held block fades the dying end out; the 19 after it are skipped
+    assert np.flatnonzero(out > 0.1)[0] == len(tail) - fade + 2240 - 19 * BLOCK  # 5 ms after the hold ends
+
+
 def test_a_hold_does_not_blip_where_silence_ends_on_a_block_boundary():
     q = held_after_a_word(320, 320)
     assert not render_blocks(q, 6).any()  # the silence, then nothing: no 5 ms of the next word

@@ -217,28 +217,24 @@ def run_fdb(settings: Settings, root: Path, out_dir: Path, policies: Sequence[st
             earlier = load_result(base / rel, key) if resume else None
             if earlier is not None:
                 row, item_compute = earlier
-                results[policy].append(row)
-                compute[policy].extend(item_compute)
-                done += 1
                 carried += 1
-                if progress:
-                    progress(done, total)
-                continue
-            run = run_item(item.path / "input.wav", policy, speech, knobs, model_path, s.tick_ms, timing)
-            write_output(run, base / rel / "output.wav")
-            clean_segments = None
-            if (item.path / "clean_input.wav").is_file():
-                clean = run_item(item.path / "clean_input.wav", policy, speech, knobs, model_path, s.tick_ms,
-                                 timing)
-                write_output(clean, base / rel / "clean_output.wav")
-                clean_segments = S.speech_segments(clean.output, APP_RATE)
-            segments = S.speech_segments(run.output, APP_RATE)
-            words = S.anchor_words(transcribe_output(speech, run.output), segments)
-            score = score_item(item, words, segments, _annotation(item), clean_segments)
-            row = {"item": str(rel), "category": item.category, "score": score, "turns": run.turns,
-                   "output_words": [w.text for w in words]}
-            save_result(base / rel, key, row, run.compute_s)
-            compute[policy].extend(run.compute_s)
+            else:
+                run = run_item(item.path / "input.wav", policy, speech, knobs, model_path, s.tick_ms, timing)
+                write_output(run, base / rel / "output.wav")
+                clean_segments = None
+                if (item.path / "clean_input.wav").is_file():
+                    clean = run_item(item.path / "clean_input.wav", policy, speech, knobs, model_path, s.tick_ms,
+                                     timing)
+                    write_output(clean, base / rel / "clean_output.wav")
+                    clean_segments = S.speech_segments(clean.output, APP_RATE)
+                segments = S.speech_segments(run.output, APP_RATE)
+                words = S.anchor_words(transcribe_output(speech, run.output), segments)
+                score = score_item(item, words, segments, _annotation(item), clean_segments)
+                row = {"item": str(rel), "category": item.category, "score": score, "turns": run.turns,
+                       "output_words": [w.text for w in words]}
+                item_compute = run.compute_s
+                save_result(base / rel, key, row, item_compute)
+            compute[policy].extend(item_compute)
             results[policy].append(row)
             done += 1
             if progress:

@@ -356,6 +356,8 @@ class DialogueLoop:
         self._pre_roll.push(snap.start_ns, snap.mic, decision.user_state)
         if self.turn_text is not None:  # only the model's policy reads the words (see SpokenOver)
             alone = self._spoken_over.push(snap.mic, decision.user_state, decision.action is Action.CONTINUE)
+            if self._spoken_over.began:  # a new sound: the words of the last one are not its words
+                self.turn_text.hear_over("")
             if alone is not None:
                 self.recognizer.request_alone(alone)
 

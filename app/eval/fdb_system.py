@@ -275,6 +275,9 @@ class SpokenOverFeed:
     def hook(self, snap: Snapshot, decision: Decision) -> None:
         """After the step: collect the sound's audio and decode it when the recognizer is free."""
         audio = self.sound.push(snap.mic, decision.user_state, decision.action is Action.CONTINUE)
+        if self.sound.began:  # a new sound: the words of the last one, heard or on their way, are not its words
+            self.turn_text.hear_over("")
+            self.text, self.pending = "", None
         if audio is not None:
             self.pending = audio
         if self.pending is not None and self.ready_ns is None:

@@ -30,6 +30,12 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
    - when the user state is ``backchannel`` or ``other`` (a "mm-hm", background speech, someone else
      in the room) the tick only yields if p(yield) >= 0.8 (or the knob's threshold, if higher), and it
      breaks a run of weak evidence;
+   - from the second tick of a sound the model calls a backchannel, its words decoded on their own
+     (``acknowledged_over``: "alright", "of course") can confirm it: then the tick does not yield on
+     evidence the model is not sure of (p(yield) < ``SURE_YIELD_P``, 0.9; a listener's "alright" held
+     it at 0.86 on its third tick). The first tick has no words of its own yet; the recognizer hears
+     some interruptions' first words as "okay" ("hold on, what about..." at p(yield) 0.93), so a sure
+     model is not overruled; and a sound longer than ``BACKCHANNEL_LONGEST_S`` still yields;
    - otherwise CONTINUE. Both thresholds fall as ``interruption_sensitivity`` rises, so any sequence
      that yields at one sensitivity yields at every higher one.
    - A CONTINUE with p(yield) >= ``hold_threshold`` (0.4 of the yield threshold) also holds the voice
@@ -84,6 +90,7 @@ CUE_REFRACTORY_S = 1.0  # no second interjection within this long
 WEAK_YIELD_FRACTION = 0.7  # weak yield evidence is this fraction of the yield threshold ...
 WEAK_YIELD_TICKS = 2  # ... and must hold for this many consecutive ticks
 HARD_YIELD_P = 0.8  # other/background speech yields only at or above this
+SURE_YIELD_P = 0.9  # ... and at or above this the model is sure: words that acknowledge do not overrule it
 COLLISION_S = 0.8  # user sound this soon after a take (opener, first words) yields at once: they were not done
 BACKCHANNEL_LONGEST_S = 1.0  # a "backchannel" over the assistant's voice that lasts longer is the user talking
 HOLD_FRACTION = 0.4  # p(yield) at this fraction of the yield threshold holds the voice for a tick
@@ -249,15 +256,18 @@ class FloorPolicy:
 
     def step(self, probs: Probs, assistant_speaking: bool, unfinished: bool = False,
              words_pending: bool = False, acknowledged: bool = False,
-             stop_asked: bool = False) -> tuple[Action, UserState]:
+             stop_asked: bool = False, acknowledged_over: bool = False) -> tuple[Action, UserState]:
         """Decide the floor action for this tick; returns (action, reported user state).
 
         ``unfinished``: the user's words so far stop mid-phrase (see ``app.interaction.turn_text``);
         ``words_pending``: the transcript has not heard the user's last words yet;
         ``acknowledged``: the words so far only acknowledge ("oh right");
-        ``stop_asked``: a short sound the user made over the assistant's voice was a stop command.
+        ``stop_asked``: a short sound the user made over the assistant's voice was a stop command;
+        ``acknowledged_over``: the words of the sound the user is making over the assistant's voice, decoded
+        so far, only acknowledge ("alright", "of course").
         """
-        action, user = self._decide(probs, assistant_speaking, unfinished, words_pending, acknowledged, stop_asked)
+        action, user = self._decide(probs, assistant_speaking, unfinished, words_pending, acknowledged, stop_asked,
+                                    acknowledged_over)
         st = self.state
         if action is Action.INTERJECT:
             st.since_interject_s = 0.0
@@ -275,7 +285,8 @@ class FloorPolicy:
         return action, user
 
     def _decide(self, probs: Probs, assistant_speaking: bool, unfinished: bool,
-                words_pending: bool, acknowledged: bool, stop_asked: bool) -> tuple[Action, UserState]:
+                words_pending: bool, acknowledged: bool, stop_asked: bool,
+                acknowledged_over: bool) -> tuple[Action, UserState]:
         """Advance the clocks and evidence counters, then apply the rules in order."""
         st, k, dt = self.state, self.knobs, self.tick_s
         user = probs.state()
@@ -318,7 +329,10 @@ class FloorPolicy:
                 return Action.YIELD, user
             if st.heard_backchannel_s > BACKCHANNEL_LONGEST_S + _EPS:
                 return Action.YIELD, user  # no "mm-hm" lasts this long
-            if listener_noise:
+            if (hears_backchannel and acknowledged_over and st.heard_backchannel_s > dt + _EPS
+                    and p_yield < SURE_YIELD_P):
+                yields = False  # its words say what the model guessed: an "mm-hm", not a turn
+            elif listener_noise:
                 yields = p_yield >= max(HARD_YIELD_P, yield_threshold(k))
             else:
                 yields = p_yield >= yield_threshold(k) or st.yield_evidence >= WEAK_YIELD_TICKS

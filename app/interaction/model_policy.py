@@ -108,7 +108,7 @@ class ModelPolicy:
             action, user = self.floor.step(probs, assistant_speaking)
         else:
             action, user = self.floor.step(probs, assistant_speaking, words.unfinished, words.behind(st.user_spoke_ns),
-                                           words.acknowledged, words.asks_stop)
+                                           words.acknowledged, words.asks_stop, words.acknowledged_over)
             if action is Action.TAKE_TURN:
                 words.take(st.user_spoke_ns)
             elif action is Action.YIELD:

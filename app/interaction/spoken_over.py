@@ -24,10 +24,11 @@ class SpokenOver:
 
     chunks: list[np.ndarray] = field(default_factory=list)
     last: np.ndarray | None = None  # the previous tick's mic audio: a word starts before the model hears it
+    began: bool = False  # the last push started a new sound: the words of the one before are not its words
 
     def reset(self) -> None:
         """Forget the sound so far and the tick before it."""
-        self.chunks, self.last = [], None
+        self.chunks, self.last, self.began = [], None, False
 
     def push(self, mic: np.ndarray, user_state: UserState, assistant_speaking: bool) -> np.ndarray | None:
         """After a tick's decision: the sound's audio so far when there is a new stretch to decode, else None.
@@ -36,6 +37,7 @@ class SpokenOver:
         """
         mic = np.asarray(mic, np.float32)
         out = None
+        self.began = assistant_speaking and user_state is UserState.BACKCHANNEL and not self.chunks
         if assistant_speaking and user_state is UserState.BACKCHANNEL:
             if not self.chunks and self.last is not None:
                 self.chunks.append(self.last)

@@ -218,6 +218,11 @@ class TurnText:
         self.spoken_over = text.strip()
 
     @property
+    def acknowledged_over(self) -> bool:
+        """Whether the user's sound over the assistant's voice, as far as it is decoded, only acknowledges."""
+        return is_acknowledgement(self.spoken_over)
+
+    @property
     def asks_stop(self) -> bool:
         """Whether the user's newest sound over the assistant's voice asked it to stop ("stop", "hold on")."""
         return asks_to_stop(self.spoken_over)

@@ -533,3 +533,48 @@ def test_a_stop_command_over_the_voice_yields_whatever_the_model_heard(user, p_y
 def test_a_stop_command_asks_nothing_of_a_silent_assistant():
     policy = FloorPolicy()
     assert policy.step(probs("silent", "listen", 0.9), False, stop_asked=True)[0] is Action.LISTEN
+
+
+# --- an acknowledgement heard over the assistant's voice --------------------------------------------
+
+def _backchannel_tick(p_yield: float) -> Probs:
+    return Probs(user_state=_one_hot(tuple(UserState), "backchannel", 0.9),
+                 action=_one_hot(tuple(Action), "yield", p_yield), cue_due=0.0)
+
+
+def test_words_that_acknowledge_keep_the_floor_through_a_backchannel_the_model_doubts():
+    sure = _backchannel_tick(0.86)  # the model's yield evidence on a listener's "alright" (test split)
+    # On the sound's first tick no words of it can be in yet (any there are an older sound's): not read.
+    assert _talking_policy().step(sure, True, acknowledged_over=True)[0] is Action.YIELD
+    policy = _talking_policy()
+    policy.step(_backchannel_tick(0.3), True)
+    assert policy.step(sure, True, acknowledged_over=True)[0] is Action.CONTINUE  # "alright, alright"
+    assert _policy_after(_backchannel_tick(0.3), sure, acknowledged_over=False) is Action.YIELD  # other words
+    # a sure model is not overruled: the recognizer hears some interruptions' first words as "okay"
+    assert _policy_after(_backchannel_tick(0.3), _backchannel_tick(0.93), acknowledged_over=True) is Action.YIELD
+
+
+def _policy_after(first: Probs, second: Probs, **words: bool) -> Action:
+    policy = _talking_policy()
+    policy.step(first, True)
+    return policy.step(second, True, **words)[0]
+
+
+def test_an_acknowledgement_does_not_outlast_the_longest_backchannel():
+    from app.interaction.floor_policy import BACKCHANNEL_LONGEST_S
+
+    policy = _talking_policy()
+    quiet = _backchannel_tick(0.3)
+    ticks_in = int(BACKCHANNEL_LONGEST_S / policy.tick_s)
+    heard = [policy.step(quiet, True, acknowledged_over=True)[0] for _ in range(ticks_in)]
+    assert heard == [Action.CONTINUE] * ticks_in
+    assert policy.step(quiet, True, acknowledged_over=True)[0] is Action.YIELD
+
+
+def test_acknowledging_words_do_not_veto_a_stop_or_speech_the_model_calls_the_users():
+    policy = _talking_policy()
+    policy.step(_backchannel_tick(0.3), True)
+    assert policy.step(_backchannel_tick(0.9), True, stop_asked=True, acknowledged_over=True)[0] is Action.YIELD
+    speech = Probs(user_state=_one_hot(tuple(UserState), "speaking", 0.9),
+                   action=_one_hot(tuple(Action), "yield", 0.9), cue_due=0.0)
+    assert _policy_after(_backchannel_tick(0.3), speech, acknowledged_over=True) is Action.YIELD

@@ -46,3 +46,11 @@ def test_reset_forgets_the_sound_and_the_tick_before_it():
     sound.reset()
     audio = sound.push(tick(2), B, True)
     assert audio is not None and sorted(set(audio.tolist())) == [2]
+
+
+def test_only_the_first_tick_of_each_sound_begins_one():
+    sound = SpokenOver()
+    began = [sound.push(tick(i), state, True) is not None and sound.began for i, state in enumerate([S, B, B, S, B, S])]
+    assert began == [False, True, False, False, True, False]
+    sound.push(tick(6), B, False)  # the assistant is silent: no sound over its voice begins
+    assert not sound.began

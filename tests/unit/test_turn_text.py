@@ -203,3 +203,12 @@ def test_words_over_the_voice_ask_to_stop_until_the_turn_is_taken():
     assert turn.asks_stop
     turn.take(speech_end_ns=0)  # a new reply starts: an old "stop" asks nothing of it
     assert not turn.asks_stop and turn.spoken_over == ""
+
+
+def test_words_over_the_voice_acknowledge_only_when_every_word_does():
+    turn = TurnText()
+    assert not turn.acknowledged_over  # nothing heard
+    turn.hear_over("alright, alright, alright, alright")
+    assert turn.acknowledged_over
+    turn.hear_over("Alright, can you?")
+    assert not turn.acknowledged_over

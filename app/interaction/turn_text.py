@@ -113,11 +113,13 @@ def is_acknowledgement(text: str) -> bool:
     return True
 
 
-STOP_COMMANDS = frozenset(("stop", "wait", "hold on", "hang on", "hold it", "quiet", "shh", "hush", "pause", "enough"))
+STOP_COMMANDS = frozenset(("stop", "wait", "hold on", "hold up", "hang on", "hold it", "quiet", "shh", "hush", "pause",
+                           "enough"))
 """Words that ask a talking assistant to stop ("stop", "hold on")."""
 _STOP_COMPANIONS = frozenset(("no", "okay", "ok", "please", "hey", "it", "that", "be", "just", "a", "one", "second",
-                              "sec", "moment", "talking", "sorry", "now"))
-"""Words said around a stop command that do not change it ("no, stop", "wait a second", "stop talking please")."""
+                              "sec", "moment", "talking", "sorry", "now", "hold"))
+"""Words said around a stop command that do not change it ("no, stop", "wait a second", "stop talking please"), and
+the first word of one that a decode cut short ("Hold up. Hold up. Hold")."""
 _HOMOPHONES = {"weight": "wait", "weights": "wait", "waits": "wait", "stops": "stop"}
 """Spellings the recognizer gives a lone command's sound ("Wait!" comes back as "weight weight")."""
 _STOP_LONGEST = max(len(c.split()) for c in STOP_COMMANDS)

@@ -180,7 +180,7 @@ def test_the_evaluations_turn_audio_starts_a_tick_before_the_user_is_heard():
 @pytest.mark.parametrize("text", [
     "Stop.", "stop, stop, stop, stop,", "Wait... Wait... Wait...", "Hold on. Hold on.", "Hang On", "No... stop...",
     "Wait a second.", "Stop talking, please.", "Okay, stop.", "Shh!", "weight weight weight",  # "Wait!" misspelt
-    "Hold it.", "Be quiet.", "Sorry, wait.",
+    "Hold it.", "Be quiet.", "Sorry, wait.", "Hold up. Hold up. Hold",  # a repeat cut short
 ])
 def test_stop_commands(text):
     assert asks_to_stop(text)
@@ -188,7 +188,7 @@ def test_stop_commands(text):
 
 @pytest.mark.parametrize("text", [
     "", "Mm-hm.", "Okay.", "I know.", "Cool.", "oh wow", "Wait, really?", "Stop by the shop.", "Sorry.", "no",
-    "makes sense", "hold on to the receipt", "Start.", "with",
+    "makes sense", "hold on to the receipt", "Start.", "with", "Hold.", "hold up the sign",
 ])
 def test_not_stop_commands(text):
     assert not asks_to_stop(text)

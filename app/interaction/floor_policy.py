@@ -30,6 +30,9 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
    - when the user state is ``backchannel`` or ``other`` (a "mm-hm", background speech, someone else
      in the room) the tick only yields if p(yield) >= 0.8 (or the knob's threshold, if higher), and it
      breaks a run of weak evidence;
+   - a tick the model hears as silence (state ``silent``) does not yield on its evidence: the user makes
+     no sound to yield to (as a listener's "cool" ended, p(yield) was still 0.54); if they go on, the
+     next tick yields;
    - from the second tick of a sound the model calls a backchannel, its words decoded on their own
      (``acknowledged_over``: "alright", "of course") can confirm it: then the tick does not yield on
      evidence the model is not sure of (p(yield) < ``SURE_YIELD_P``, 0.9; a listener's "alright" held
@@ -329,7 +332,9 @@ class FloorPolicy:
                 return Action.YIELD, user
             if st.heard_backchannel_s > BACKCHANNEL_LONGEST_S + _EPS:
                 return Action.YIELD, user  # no "mm-hm" lasts this long
-            if (hears_backchannel and acknowledged_over and st.heard_backchannel_s > dt + _EPS
+            if user is UserState.SILENT:
+                yields = False  # the user makes no sound: nothing to yield to
+            elif (hears_backchannel and acknowledged_over and st.heard_backchannel_s > dt + _EPS
                     and p_yield < SURE_YIELD_P):
                 yields = False  # its words say what the model guessed: an "mm-hm", not a turn
             elif listener_noise:

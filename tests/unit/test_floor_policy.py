@@ -578,3 +578,16 @@ def test_acknowledging_words_do_not_veto_a_stop_or_speech_the_model_calls_the_us
     speech = Probs(user_state=_one_hot(tuple(UserState), "speaking", 0.9),
                    action=_one_hot(tuple(Action), "yield", 0.9), cue_due=0.0)
     assert _policy_after(_backchannel_tick(0.3), speech, acknowledged_over=True) is Action.YIELD
+
+
+def test_a_tick_the_model_hears_as_silence_does_not_yield():
+    # a listener's "cool" heard as "Go... Go...": as it ended the model still gave p(yield) 0.54 (dev split)
+    silent = Probs(user_state=_one_hot(tuple(UserState), "silent", 0.9), action=_one_hot(tuple(Action), "yield", 0.54),
+                   cue_due=0.0)
+    policy = _talking_policy()
+    policy.step(_backchannel_tick(0.7), True)
+    assert policy.step(silent, True)[0] is Action.CONTINUE
+    speech = Probs(user_state=_one_hot(tuple(UserState), "speaking", 0.9),
+                   action=_one_hot(tuple(Action), "yield", 0.54), cue_due=0.0)
+    assert policy.step(speech, True)[0] is Action.YIELD  # the user goes on: the next tick yields
+    assert _policy_after(_backchannel_tick(0.3), silent, stop_asked=True) is Action.YIELD  # "stop", then quiet

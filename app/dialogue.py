@@ -132,8 +132,8 @@ class Recognizer(Protocol):
         """Ask for the final transcript; the utterance then ends."""
         ...
 
-    def request_alone(self, audio: np.ndarray) -> None:
-        """Ask for the words of ``audio`` decoded alone, outside the utterance."""
+    def request_alone(self, audio: np.ndarray, sound: int = 0) -> None:
+        """Ask for the words of ``audio`` decoded alone, outside the utterance; they come back named ``sound``."""
         ...
 
     def poll(self) -> list[Any]:
@@ -250,7 +250,7 @@ class DialogueLoop:
         """
         for result in self.recognizer.poll():
             if isinstance(result, SpokenOverTranscript):
-                if self.turn_text is not None:
+                if self.turn_text is not None and result.sound == self._spoken_over.sound:  # not a sound before it
                     self.turn_text.hear_over(result.text)
                 continue
             if not hasattr(result, "words") and self.turn_text is not None and self._in_utterance:
@@ -355,11 +355,9 @@ class DialogueLoop:
                 self.turn_text.reset()
         self._pre_roll.push(snap.start_ns, snap.mic, decision.user_state)
         if self.turn_text is not None:  # only the model's policy reads the words (see SpokenOver)
-            alone = self._spoken_over.push(snap.mic, decision.user_state, decision.action is Action.CONTINUE)
-            if self._spoken_over.began:  # a new sound: the words of the last one are not its words
-                self.turn_text.hear_over("")
+            alone = self._spoken_over.hear(snap.mic, decision, self.turn_text)
             if alone is not None:
-                self.recognizer.request_alone(alone)
+                self.recognizer.request_alone(alone, self._spoken_over.sound)
 
 
 def build_dialogue(settings: Any, playback: Playback, on_frame: Callable[[Frame], None] | None = None,

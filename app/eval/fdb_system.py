@@ -274,9 +274,8 @@ class SpokenOverFeed:
 
     def hook(self, snap: Snapshot, decision: Decision) -> None:
         """After the step: collect the sound's audio and decode it when the recognizer is free."""
-        audio = self.sound.push(snap.mic, decision.user_state, decision.action is Action.CONTINUE)
-        if self.sound.began:  # a new sound: the words of the last one, heard or on their way, are not its words
-            self.turn_text.hear_over("")
+        audio = self.sound.hear(snap.mic, decision, self.turn_text)
+        if self.sound.began:  # a new sound: the words of the last one, on their way too, are not its words
             self.text, self.pending = "", None
         if audio is not None:
             self.pending = audio

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.core.frames import UserState
+from app.core.frames import Action, Decision, UserState
+from app.interaction.turn_text import TurnText
 
 MAX_TICKS = 6
 """Longest sound decoded this way, in ticks (1.2 s at 200 ms): a command is a word or two."""
@@ -25,9 +26,10 @@ class SpokenOver:
     chunks: list[np.ndarray] = field(default_factory=list)
     last: np.ndarray | None = None  # the previous tick's mic audio: a word starts before the model hears it
     began: bool = False  # the last push started a new sound: the words of the one before are not its words
+    sound: int = 0  # which sound the audio is of, counted from the first (a decode's words name it)
 
     def reset(self) -> None:
-        """Forget the sound so far and the tick before it."""
+        """Forget the sound so far and the tick before it; the count goes on, so no old decode names a new sound."""
         self.chunks, self.last, self.began = [], None, False
 
     def push(self, mic: np.ndarray, user_state: UserState, assistant_speaking: bool) -> np.ndarray | None:
@@ -38,6 +40,7 @@ class SpokenOver:
         mic = np.asarray(mic, np.float32)
         out = None
         self.began = assistant_speaking and user_state is UserState.BACKCHANNEL and not self.chunks
+        self.sound += self.began
         if assistant_speaking and user_state is UserState.BACKCHANNEL:
             if not self.chunks and self.last is not None:
                 self.chunks.append(self.last)
@@ -50,3 +53,12 @@ class SpokenOver:
             self.chunks = []
         self.last = mic
         return out
+
+    def hear(self, mic: np.ndarray, decision: Decision, words: TurnText) -> np.ndarray | None:
+        """``push`` for a tick's decision (the assistant speaks while the action is to continue); when a new
+        sound begins, the words of the one before leave ``words``: they are not its words.
+        """
+        audio = self.push(mic, decision.user_state, decision.action is Action.CONTINUE)
+        if self.began:
+            words.hear_over("")
+        return audio

@@ -63,6 +63,7 @@ class SpokenOverTranscript:
 
     text: str
     t_ns: int
+    sound: int = 0  # the caller's name for the sound (``request_alone``), so words of an older one can be told
 
 
 @dataclass(frozen=True)
@@ -318,6 +319,7 @@ def decode_alone(model: Any, audio: np.ndarray) -> str:
 class _Request:
     kind: str
     audio: np.ndarray | None = None
+    sound: int = 0  # for "alone": which sound the audio is of
 
 
 class AsrWorker:
@@ -353,11 +355,12 @@ class AsrWorker:
         """Ask for the final transcript of the current utterance, which then ends."""
         self._post(_Request("final"))
 
-    def request_alone(self, audio: np.ndarray) -> None:
+    def request_alone(self, audio: np.ndarray, sound: int = 0) -> None:
         """Ask for the words of ``audio`` decoded alone, outside the utterance (collapsed with any still
-        pending: the newest audio holds the older); the result is a ``SpokenOverTranscript``.
+        pending: the newest audio holds the older); the result is a ``SpokenOverTranscript`` that carries
+        ``sound``, the caller's name for the sound the audio is of.
         """
-        self._post(_Request("alone", np.array(audio, dtype=np.float32).reshape(-1)))
+        self._post(_Request("alone", np.array(audio, dtype=np.float32).reshape(-1), sound))
 
     def reset(self) -> None:
         """Drop the current utterance."""
@@ -414,7 +417,7 @@ class AsrWorker:
         while True:
             req = self._requests.get()
             want_partial = False
-            alone: np.ndarray | None = None
+            alone: _Request | None = None
             batch = [req]
             while True:  # drain what is queued so stale partial requests collapse into one
                 try:
@@ -428,7 +431,7 @@ class AsrWorker:
                     elif r.kind == "partial":
                         want_partial = True
                     elif r.kind == "alone":
-                        alone = r.audio
+                        alone = r
                     elif r.kind == "final":
                         want_partial = False
                         self._results.put(st.finalize())
@@ -440,8 +443,9 @@ class AsrWorker:
                 except Exception as exc:  # noqa: BLE001  (reported to the caller)
                     self._results.put(exc)
             try:
-                if alone is not None:  # first: a "stop" over the voice is what the policy waits on
-                    self._results.put(SpokenOverTranscript(decode_alone(st.model, alone), time.monotonic_ns()))
+                if alone is not None and alone.audio is not None:  # first: the policy waits on a "stop" over the voice
+                    words = decode_alone(st.model, alone.audio)
+                    self._results.put(SpokenOverTranscript(words, time.monotonic_ns(), alone.sound))
                 if want_partial:
                     self._results.put(st.partial())
             except Exception as exc:  # noqa: BLE001  (reported to the caller)

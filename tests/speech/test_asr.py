@@ -231,10 +231,11 @@ def test_a_sound_decoded_alone_leaves_the_utterance_as_it_was(whisper: Any, sent
     try:
         assert worker.wait_ready(timeout=30)
         worker.feed(sentence_audio)
-        worker.request_alone(stop)
+        worker.request_alone(stop, sound=3)
         assert worker.wait_idle(timeout=30)
         (alone,) = worker.poll()
         assert isinstance(alone, SpokenOverTranscript) and asks_to_stop(alone.text), alone.text
+        assert alone.sound == 3  # named as asked, so the words of an older sound can be told from a new one's
         worker.request_final()
         assert worker.wait_idle(timeout=30)
         (final,) = worker.poll()

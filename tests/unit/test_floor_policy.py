@@ -514,6 +514,15 @@ def test_a_yield_collides_with_a_take_up_to_the_collision_window():
 
 # --- a stop command heard over the assistant's voice ------------------------------------------------
 
+def _yield_tick(user: str, p_yield: float) -> Probs:
+    """The model sure of the user state (0.9) and of yielding only as far as ``p_yield``."""
+    return Probs(user_state=_one_hot(tuple(UserState), user, 0.9), action=_one_hot(tuple(Action), "yield", p_yield),
+                 cue_due=0.0)
+
+
+QUIET = _yield_tick("backchannel", 0.3)  # a backchannel's tick the model does not yield on
+
+
 def _talking_policy() -> FloorPolicy:
     policy = FloorPolicy()
     for _ in range(10):  # a reply well past the collision window
@@ -524,8 +533,7 @@ def _talking_policy() -> FloorPolicy:
 @pytest.mark.parametrize(("user", "p_yield"), [("backchannel", 0.02), ("silent", 0.02), ("other", 0.5),
                                                ("backchannel", 0.7)])
 def test_a_stop_command_over_the_voice_yields_whatever_the_model_heard(user, p_yield):
-    tick = Probs(user_state=_one_hot(tuple(UserState), user, 0.9), action=_one_hot(tuple(Action), "yield", p_yield),
-                 cue_due=0.0)
+    tick = _yield_tick(user, p_yield)
     assert _talking_policy().step(tick, True)[0] is Action.CONTINUE  # the model alone talks on
     assert _talking_policy().step(tick, True, stop_asked=True)[0] is Action.YIELD
 
@@ -537,21 +545,16 @@ def test_a_stop_command_asks_nothing_of_a_silent_assistant():
 
 # --- an acknowledgement heard over the assistant's voice --------------------------------------------
 
-def _backchannel_tick(p_yield: float) -> Probs:
-    return Probs(user_state=_one_hot(tuple(UserState), "backchannel", 0.9),
-                 action=_one_hot(tuple(Action), "yield", p_yield), cue_due=0.0)
-
-
 def test_words_that_acknowledge_keep_the_floor_through_a_backchannel_the_model_doubts():
-    sure = _backchannel_tick(0.86)  # the model's yield evidence on a listener's "alright" (test split)
+    sure = _yield_tick("backchannel", 0.86)  # the model's yield evidence on a listener's "alright" (test split)
     # On the sound's first tick no words of it can be in yet (any there are an older sound's): not read.
     assert _talking_policy().step(sure, True, acknowledged_over=True)[0] is Action.YIELD
     policy = _talking_policy()
-    policy.step(_backchannel_tick(0.3), True)
+    policy.step(QUIET, True)
     assert policy.step(sure, True, acknowledged_over=True)[0] is Action.CONTINUE  # "alright, alright"
-    assert _policy_after(_backchannel_tick(0.3), sure, acknowledged_over=False) is Action.YIELD  # other words
+    assert _policy_after(QUIET, sure, acknowledged_over=False) is Action.YIELD  # other words
     # a sure model is not overruled: the recognizer hears some interruptions' first words as "okay"
-    assert _policy_after(_backchannel_tick(0.3), _backchannel_tick(0.93), acknowledged_over=True) is Action.YIELD
+    assert _policy_after(QUIET, _yield_tick("backchannel", 0.93), acknowledged_over=True) is Action.YIELD
 
 
 def _policy_after(first: Probs, second: Probs, **words: bool) -> Action:
@@ -564,30 +567,27 @@ def test_an_acknowledgement_does_not_outlast_the_longest_backchannel():
     from app.interaction.floor_policy import BACKCHANNEL_LONGEST_S
 
     policy = _talking_policy()
-    quiet = _backchannel_tick(0.3)
     ticks_in = int(BACKCHANNEL_LONGEST_S / policy.tick_s)
-    heard = [policy.step(quiet, True, acknowledged_over=True)[0] for _ in range(ticks_in)]
+    heard = [policy.step(QUIET, True, acknowledged_over=True)[0] for _ in range(ticks_in)]
     assert heard == [Action.CONTINUE] * ticks_in
-    assert policy.step(quiet, True, acknowledged_over=True)[0] is Action.YIELD
+    assert policy.step(QUIET, True, acknowledged_over=True)[0] is Action.YIELD
 
 
 def test_acknowledging_words_do_not_veto_a_stop_or_speech_the_model_calls_the_users():
     policy = _talking_policy()
-    policy.step(_backchannel_tick(0.3), True)
-    assert policy.step(_backchannel_tick(0.9), True, stop_asked=True, acknowledged_over=True)[0] is Action.YIELD
-    speech = Probs(user_state=_one_hot(tuple(UserState), "speaking", 0.9),
-                   action=_one_hot(tuple(Action), "yield", 0.9), cue_due=0.0)
-    assert _policy_after(_backchannel_tick(0.3), speech, acknowledged_over=True) is Action.YIELD
+    policy.step(QUIET, True)
+    sure = _yield_tick("backchannel", 0.9)
+    assert policy.step(sure, True, stop_asked=True, acknowledged_over=True)[0] is Action.YIELD
+    speech = _yield_tick("speaking", 0.9)
+    assert _policy_after(QUIET, speech, acknowledged_over=True) is Action.YIELD
 
 
 def test_a_tick_the_model_hears_as_silence_does_not_yield():
     # a listener's "cool" heard as "Go... Go...": as it ended the model still gave p(yield) 0.54 (dev split)
-    silent = Probs(user_state=_one_hot(tuple(UserState), "silent", 0.9), action=_one_hot(tuple(Action), "yield", 0.54),
-                   cue_due=0.0)
+    silent = _yield_tick("silent", 0.54)
     policy = _talking_policy()
-    policy.step(_backchannel_tick(0.7), True)
+    policy.step(_yield_tick("backchannel", 0.7), True)
     assert policy.step(silent, True)[0] is Action.CONTINUE
-    speech = Probs(user_state=_one_hot(tuple(UserState), "speaking", 0.9),
-                   action=_one_hot(tuple(Action), "yield", 0.54), cue_due=0.0)
+    speech = _yield_tick("speaking", 0.54)
     assert policy.step(speech, True)[0] is Action.YIELD  # the user goes on: the next tick yields
-    assert _policy_after(_backchannel_tick(0.3), silent, stop_asked=True) is Action.YIELD  # "stop", then quiet
+    assert _policy_after(QUIET, silent, stop_asked=True) is Action.YIELD  # "stop", then quiet

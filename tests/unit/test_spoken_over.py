@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from app.core.frames import UserState
+from app.core.frames import Action, Decision, UserState
 from app.interaction.spoken_over import MAX_TICKS, SpokenOver
+from app.interaction.turn_text import TurnText
 
 B, S, P = UserState.BACKCHANNEL, UserState.SILENT, UserState.SPEAKING
 
@@ -54,3 +55,30 @@ def test_only_the_first_tick_of_each_sound_begins_one():
     assert began == [False, True, False, False, True, False]
     sound.push(tick(6), B, False)  # the assistant is silent: no sound over its voice begins
     assert not sound.began
+
+
+def decided(i: int, state: UserState, talking: bool = True) -> Decision:
+    return Decision(t_ns=i, tick=i, action=Action.CONTINUE if talking else Action.LISTEN, user_state=state,
+                    mic_level_db=-30.0)
+
+
+def test_a_new_sound_takes_the_words_of_the_one_before_from_the_policy():
+    sound, words = SpokenOver(), TurnText()
+    sound.hear(tick(0), decided(0, B), words)
+    words.hear_over("alright")  # the first sound's words came in
+    sound.hear(tick(1), decided(1, S), words)  # it ended: its words still count for it
+    assert words.acknowledged_over
+    sound.hear(tick(2), decided(2, B), words)  # the next sound: nothing is heard of it yet
+    assert words.spoken_over == ""
+
+
+def test_each_sound_is_counted_so_its_words_can_be_told_from_an_older_ones():
+    sound = SpokenOver()
+    names = []
+    for i, state in enumerate([S, B, B, S, B, S]):
+        sound.hear(tick(i), decided(i, state), TurnText())
+        names.append(sound.sound)
+    assert names == [0, 1, 1, 1, 2, 2]
+    sound.reset()
+    sound.hear(tick(6), decided(6, B), TurnText())
+    assert sound.sound == 3  # after a reset too: a decode still on its way names an older sound

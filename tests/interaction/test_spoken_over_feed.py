@@ -5,19 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pytest
 
 from app.core.frames import Action, Decision, Snapshot, UserState
 from app.interaction.turn_text import TurnText, is_acknowledgement
-
-TICK = 200_000_000
-SILENCE = np.zeros(3200, np.float32)
-
-
-def tick_rows(voice: np.ndarray) -> list[np.ndarray]:
-    n = -(-voice.size // 3200)
-    return list(np.concatenate([voice, np.zeros(n * 3200 - voice.size, np.float32)]).reshape(n, 3200))
+from tests.reasoning.test_spoken_cues import SILENCE, TICK, tick_rows
 
 
 @pytest.mark.slow

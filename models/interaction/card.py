@@ -82,6 +82,8 @@ def card(data: Path, out: Path) -> str:
         "  fixed timing, no other test or dev output changed). A sure model is not overruled: the",
         "  recognizer hears the first words of 4 of the dev split's 20 interruptions as \"okay\", and",
         "  without the bound one of them (\"hold on, what about...\", p(yield) 0.93) stopped 0.22 s later.",
+        "  The words of one sound never speak for the next: a new sound clears them, and a decode of an",
+        "  older sound that comes back after the new one began is dropped.",
         "  \"Hold up\" is a stop command too, and so is a repeat of one the decode cut short (\"Hold up.",
         "  Hold up. Hold\"): two dev interruptions that opened with \"hold on\", heard that way, stopped 0.2 s",
         "  sooner (0.78 -> 0.58 s and 0.77 -> 0.57 s, fixed timing; no test output changed).",

@@ -255,7 +255,8 @@ class SpokenOverFeed:
     """The words of each short sound the user makes over the assistant's voice, for ``TurnText.hear_over``.
 
     As live (``DialogueLoop``): each tick of the sound asks for a decode of it alone (see ``SpokenOver``);
-    one asked while another decodes waits for it, and each is read from the first tick after it is ready.
+    one asked while another decodes waits for it, and each is read from the first tick after it is ready,
+    unless a new sound has begun since: an older sound's words are not its words.
     """
 
     speech: Speech
@@ -265,23 +266,23 @@ class SpokenOverFeed:
     pending: np.ndarray | None = None
     ready_ns: int | None = None
     text: str = ""
+    text_of: int = 0  # the sound those words are of (``SpokenOver.sound``)
 
     def pump(self, t_ns: int) -> None:
         """Before the policy's step: deliver the words decoded by now."""
         if self.ready_ns is not None and self.ready_ns <= t_ns:
-            self.turn_text.hear_over(self.text)
+            if self.text_of == self.sound.sound:
+                self.turn_text.hear_over(self.text)
             self.ready_ns = None
 
     def hook(self, snap: Snapshot, decision: Decision) -> None:
         """After the step: collect the sound's audio and decode it when the recognizer is free."""
         audio = self.sound.hear(snap.mic, decision, self.turn_text)
-        if self.sound.began:  # a new sound: the words of the last one, on their way too, are not its words
-            self.text, self.pending = "", None
-        if audio is not None:
+        if audio is not None:  # a new sound's first tick always has audio, so no older sound's waits here
             self.pending = audio
         if self.pending is not None and self.ready_ns is None:
             wall = time.perf_counter()
-            self.text = self.speech.partial(self.pending)
+            self.text, self.text_of = self.speech.partial(self.pending), self.sound.sound
             took = self.timing.partial_s(self.pending.size / APP_RATE, time.perf_counter() - wall)
             self.ready_ns = snap.t_ns + int(took * NS_PER_S)
             self.pending = None

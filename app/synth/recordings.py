@@ -3,7 +3,8 @@
 Clips under 8 s become smooth-turn items (the clip, then silence: the assistant should answer at its
 end, where silero VAD hears the last speech: the recognizer's last word ends 0.05-0.5 s early on these
 clips). Longer clips, monologues with natural pauses, become pause items: their sentences come from the
-recognizer's punctuation, and a takeover that starts inside a sentence counts against the policy.
+recognizer's punctuation, trimmed to the speech they hold (silero VAD), and a takeover that starts inside a
+sentence counts against the policy.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.speech.audio import APP_RATE
 LEAD_S = 1.0
 TAIL_S = 3.0
 PAUSE_ITEM_MIN_S = 8.0
+SPILL_S = 0.1
 
 
 def sentences(words: list[dict[str, float | str]]) -> list[tuple[float, float]]:
@@ -36,10 +38,26 @@ def sentences(words: list[dict[str, float | str]]) -> list[tuple[float, float]]:
     return spans
 
 
+def trimmed(spans: list[tuple[float, float]], speech: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Each sentence span cut down to the speech inside it: from the first sound to the last.
+
+    The recognizer's word times stretch over the silences around words: on mc-indian-accent.wav the
+    sentence after a 1.3 s pause starts, by its first word, where the one before ends (23.2 s), while
+    its speech starts at 24.4 s, and a reply begun in that pause counted as a takeover inside it. Speech
+    that reaches into a span by less than ``SPILL_S`` (the VAD's padding, a word's tail) is not in it; a
+    sentence with no speech inside it keeps its span.
+    """
+    out = []
+    for a, b in spans:
+        inside = [(s, e) for s, e in speech if min(b, e) - max(a, s) > SPILL_S]
+        out.append((max(a, inside[0][0]), min(b, inside[-1][1])) if inside else (a, b))
+    return out
+
+
 def build_recording_items(speech_dir: Path, out: Path, asr_model: str = "tiny.en", threads: int = 2) -> list[Path]:
     """Write the items for every WAV in ``speech_dir`` under ``out``; returns the item folders."""
     from app.speech.asr import transcribe_file
-    from app.speech.vad import SileroVad, speech_end_s
+    from app.speech.vad import SileroVad, speech_end_s, speech_segments
 
     vad = SileroVad()
     folders = []
@@ -60,7 +78,9 @@ def build_recording_items(speech_dir: Path, out: Path, asr_model: str = "tiny.en
                                                                 "turn_start": first}]), encoding="utf-8")
             folders.append(item)
         else:
-            spans = [(LEAD_S + a, LEAD_S + b) for a, b in sentences(words)]
+            vad.reset()
+            speech = [(LEAD_S + seg.start, LEAD_S + seg.end) for seg in speech_segments(vad.process(audio))]
+            spans = trimmed([(LEAD_S + a, LEAD_S + b) for a, b in sentences(words)], speech)
             gaps = [[float(a["end"]) + LEAD_S, float(b["start"]) + LEAD_S]
                     for a, b in itertools.pairwise(words) if float(b["start"]) - float(a["end"]) >= 0.3]
             item = out / "pause_handling" / wav.stem

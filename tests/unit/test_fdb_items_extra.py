@@ -5,7 +5,7 @@ import pytest
 
 from app.audio_io import write_wav
 from app.eval.fdb_items import Item, discover, read_item
-from app.synth.recordings import sentences
+from app.synth.recordings import sentences, trimmed
 
 
 def item_folder(root, name, files):
@@ -81,6 +81,23 @@ def test_sentences_single_unpunctuated_and_empty():
 def test_sentences_commas_do_not_split():
     words = [w("Well,", 0.0, 0.3), w("yes,", 0.4, 0.6), w("okay.", 0.7, 1.0)]
     assert sentences(words) == [(0.0, 1.0)]
+
+
+def test_sentences_are_trimmed_to_their_speech():
+    """Word times stretched over the silence between two sentences (mc-indian-accent.wav: the second
+    "starts" at 23.2 s, its speech at 24.4 s) do not make that silence part of either sentence."""
+    spans = [(16.86, 23.2), (23.2, 29.74)]
+    speech = [(16.81, 19.65), (20.11, 23.24), (24.39, 25.73), (26.47, 29.89)]
+    assert trimmed(spans, speech) == [(16.86, 23.2), (24.39, 29.74)]
+
+
+def test_a_sentence_ends_where_its_last_sound_does():
+    assert trimmed([(1.0, 7.16), (7.72, 15.0)], [(1.1, 2.66), (3.24, 6.31), (7.47, 15.2)]) == [(1.1, 6.31),
+                                                                                           (7.72, 15.0)]
+
+
+def test_a_sentence_with_no_speech_in_it_keeps_its_span():
+    assert trimmed([(2.0, 3.0)], [(0.0, 1.0), (2.95, 4.0)]) == [(2.0, 3.0)]
 
 
 @pytest.mark.slow

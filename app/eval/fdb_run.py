@@ -10,6 +10,7 @@ The first policy's outputs go to ``OUT/<item path relative to ROOT>/output.wav``
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -36,18 +37,24 @@ def _annotation(item: Item) -> Any:
     return None
 
 
+_SPOKEN = re.compile(r"[A-Za-z0-9]")
+
+
 def transcribe_output(speech: Speech, audio: Any) -> list[S.Word]:
     """Words of the assistant's output with times (faster-whisper word timestamps).
 
     One greedy pass, without whisper's retries at higher temperatures: those sample, and the sampler's
     state depends on every decode the process made before, so the same output could score differently
     from one run to the next (measured: three transcripts of one 33 s output, three word lists). The
-    output is the assistant's own synthesized voice, which a greedy pass reads well.
+    output is the assistant's own synthesized voice, which a greedy pass reads well. A "word" with no
+    letter or digit is no speech: on an output that was silent after the user's turn, whisper wrote
+    only "." tokens, and those scored as a takeover with zero latency.
     """
     segments, _ = speech.whisper.transcribe(audio, language="en", beam_size=1, word_timestamps=True,
                                             vad_filter=False, condition_on_previous_text=False,
                                             temperature=0.0)
-    return [S.Word(w.word.strip(), float(w.start), float(w.end)) for seg in segments for w in (seg.words or [])]
+    return [S.Word(w.word.strip(), float(w.start), float(w.end)) for seg in segments for w in (seg.words or [])
+            if _SPOKEN.search(w.word)]
 
 
 def score_item(item: Item, words: Sequence[S.Word], segments: Sequence[tuple[float, float]],

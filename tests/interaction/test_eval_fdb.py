@@ -103,6 +103,26 @@ def test_fixed_timing_gives_the_same_output_in_every_run(tmp_path):
     assert [t["compute_s"] for t in runs[0].turns] == [t["compute_s"] for t in runs[1].turns]  # not wall time
 
 
+def test_an_output_that_stayed_silent_has_no_words():
+    """Whisper writes "." tokens over some silences (an item whose reply came after its end: 5.03 s of
+    zeros); punctuation is no speech, so the item is no takeover."""
+    import numpy as np
+
+    from app.config import Settings
+    from app.eval.fdb_run import transcribe_output
+    from app.eval.fdb_system import Speech
+
+    sp = Settings().speech
+    speech = Speech(sp.voice, sp.asr_model, sp.asr_threads, repeatable=True)
+    silence = np.zeros(80507, np.float32)
+    segments, _ = speech.whisper.transcribe(silence, language="en", beam_size=1, word_timestamps=True,
+                                            vad_filter=False, condition_on_previous_text=False, temperature=0.0)
+    assert [w.word.strip() for s in segments for w in s.words or []]  # whisper does write something there
+    assert transcribe_output(speech, silence) == []
+    spoken = transcribe_output(speech, speech.clip("Okay, here's what I found."))
+    assert [w.text for w in spoken][:2] == ["Okay,", "here's"]
+
+
 def test_a_fresh_recognizer_hears_the_same_words_whatever_was_decoded_before():
     """Whisper's retries of a doubtful final sample; a fixed-timing run reseeds the recognizer per item, so
     one item's words do not depend on the items decoded before it."""

@@ -156,7 +156,13 @@ def card(data: Path, out: Path) -> str:
     lines += ["", "## On the real recordings", "",
               "The development recordings (LJ Speech clips, accented and fast speech, and asr-reference.wav",
               "with its natural pauses) used as user turns; pause handling counts only takeovers that start",
-              "inside a sentence.", ""]
+              "inside a sentence, which runs from its first sound to its last (silero VAD): the recognizer's",
+              "word times stretch over the silence between two sentences, and by them a reply begun 0.2 s",
+              "into a 1.3 s pause in mc-indian-accent.wav started inside the next sentence (its pause",
+              "takeovers were 0.25 by word times, 0.0 by sound, in one fixed-timing run). Output \"words\"",
+              "that are only punctuation are not speech: whisper writes \".\" over some silences, and",
+              "lk-hello_world, whose answer comes after the item ends, had scored as a takeover with no",
+              "latency.", ""]
     lines += _report(data / "eval-recordings" / "report.md")
     lines += ["", "## Limits", "",
               "- Trained only on synthetic speech; real voices, rooms and microphones differ.",
@@ -257,8 +263,9 @@ def card(data: Path, out: Path) -> str:
               "  in the evaluation (nothing goes to reasoning); a real question that whisper tiny.en hears as",
               "  nothing is then left unanswered.",
               "- Generated user turns are four words or more, so a very short turn (\"hello world\" on the",
-              "  recordings, missed in some runs, not in this one) can be heard as a pause; it is answered at",
-              "  the 3 s silence limit.",
+              "  recordings) can be heard as a pause: the model gave it p(take_turn) 0.42 on its first silent",
+              "  tick, under the 0.5 it needs, and then called it a pause. It is answered at the 3 s silence",
+              "  limit, after that item's 3 s of silence end, so the recordings' smooth turns score 7 of 8.",
               "- After its own backchannel at the end of a long turn the model expects the user to go on and",
               "  gives no take evidence; the reply then waits for the 3 s silence limit (the generated data",
               "  never has an \"mm-hm\" followed by the end of the turn).",

@@ -59,7 +59,12 @@ def transcribe_output(speech: Speech, audio: Any) -> list[S.Word]:
 
 def score_item(item: Item, words: Sequence[S.Word], segments: Sequence[tuple[float, float]],
                annotation: Any, clean_segments: Sequence[tuple[float, float]] | None = None) -> dict[str, Any]:
-    """The category's metrics for one item's output (``clean_segments``: its output without the overlap)."""
+    """The category's metrics for one item's output (``clean_segments``: its output without the overlap).
+
+    Pause items also get ``over_user_s``: seconds of output sound while the user speaks in the turn
+    (after its first pause; on real speech, within its sentences), which a takeover does not show: how
+    long the assistant talks on once the user goes on.
+    """
     cat = item.category
     if cat == "smooth_turn_taking":
         start = annotation[0].get("turn_start", 0.0) if isinstance(annotation, list) else 0.0
@@ -75,11 +80,15 @@ def score_item(item: Item, words: Sequence[S.Word], segments: Sequence[tuple[flo
         if "sentences" in first:  # real speech: only a takeover that starts inside a sentence counts
             inside = [seg for seg in segments if any(a + 0.05 < seg[0] < b - 0.05 for a, b in first["sentences"])]
             to = any(S.takeover([w for w in words if seg[0] - 0.1 <= w.start < seg[1]]) for seg in inside)
+            speaking = [(float(a), float(b)) for a, b in first["sentences"]]
         else:
             to = S.takeover([w for w in words if float(first.get("timestamp", [0.0])[0]) - 0.5 <= w.start < end])
+            pauses = [p["timestamp"] for p in annotation if "timestamp" in p] if isinstance(annotation, list) else []
+            speaking = S.without(start, end, pauses)  # what the user says after each pause
         turn_s = max(1e-6, end - start)
         bcs = [s for s in S.backchannels(words, segments) if start <= s[0] < end]
-        return {"takeover": to, "backchannels": len(bcs), "user_turn_s": turn_s}
+        return {"takeover": to, "backchannels": len(bcs), "user_turn_s": turn_s,
+                "over_user_s": round(S.overlap_s(segments, speaking), 3)}
     if cat == "user_interruption":
         return S.interruption(words, segments, float(item.event_start or 0.0), float(item.event_end or 0.0))
     if cat in OVERLAP:
@@ -118,6 +127,8 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             agg["TOR"] = _rate([s["takeover"] for s in scores])
             turn_s = sum(s["user_turn_s"] for s in scores)
             agg["backchannels_per_s"] = round(sum(s["backchannels"] for s in scores) / turn_s, 3) if turn_s else None
+            over = [s["over_user_s"] for s in scores if "over_user_s" in s]
+            agg["mean_over_user_s"] = round(statistics.fmean(over), 3) if over else None
         elif cat == "user_interruption":
             agg["TOR"] = _rate([bool(s["takeover"]) for s in scores])
             agg["median_stop_latency_s"] = _round(S.median([s["stop_latency"] for s in scores]))

@@ -150,6 +150,23 @@ def keeps_floor(words: Sequence[Word], segments: Sequence[tuple[float, float]], 
             "kept_floor": not stopped and not (new_turn and not continued)}
 
 
+def overlap_s(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, float]]) -> float:
+    """Seconds in which a span of ``a`` and a span of ``b`` both run (neither list overlaps itself)."""
+    return sum(max(0.0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+def without(start: float, end: float, gaps: Sequence[Sequence[float]]) -> list[tuple[float, float]]:
+    """``start``..``end`` with the ``gaps`` (each [from, to], in order) taken out."""
+    spans, t = [], start
+    for g0, g1 in gaps:
+        if g0 > t:
+            spans.append((t, min(g0, end)))
+        t = max(t, g1)
+    if t < end:
+        spans.append((t, end))
+    return [(a, b) for a, b in spans if b > a]
+
+
 def median(values: Sequence[float | None]) -> float | None:
     """Median of the values that exist; None when there are none."""
     vals = [v for v in values if v is not None]

@@ -11,9 +11,11 @@ from app.eval.fdb_score import (
     interruption,
     keeps_floor,
     median,
+    overlap_s,
     smooth_turn,
     speech_segments,
     takeover,
+    without,
 )
 
 SR = 16000
@@ -121,6 +123,30 @@ def test_a_reply_that_ends_as_it_does_without_the_overlap_finished_and_did_not_s
     assert cut["stopped"] and not cut["kept_floor"]
     silent_clean = keeps_floor(w, [(1.0, 3.2)], start=3.0, end=4.0, clean_segments=[(1.0, 2.0)])
     assert silent_clean["stopped"]
+
+
+def test_time_over_the_user_counts_only_where_both_sound():
+    assert overlap_s([(1.0, 2.0), (3.0, 5.0)], [(1.5, 3.5), (4.8, 6.0)]) == pytest.approx(0.5 + 0.5 + 0.2)
+    assert overlap_s([(0.0, 1.0)], [(1.0, 2.0)]) == 0.0
+
+
+def test_a_turn_without_its_pauses_is_what_the_user_says_after_them():
+    assert without(2.0, 9.0, [[2.0, 3.5], [5.0, 6.0]]) == [(3.5, 5.0), (6.0, 9.0)]
+    assert without(2.0, 4.0, [[2.0, 4.0]]) == []
+    assert without(2.0, 4.0, []) == [(2.0, 4.0)]
+
+
+def test_a_pause_item_scores_the_reply_over_the_words_that_follow_its_pause(tmp_path):
+    """A take in the pause that talks on 0.7 s into the words after it: a takeover, and 0.7 s over the user."""
+    from app.eval.fdb_items import Item
+    from app.eval.fdb_run import score_item
+
+    annotation = [{"timestamp": [2.0, 3.0], "turn_end": 5.0}]
+    item = Item(tmp_path, "pause_handling", 2.0, 3.0)
+    said = words(("Okay,", 2.2, 2.6), ("here's", 2.7, 3.0), ("what", 3.0, 3.3), ("I", 3.3, 3.4), ("found.", 3.4, 3.7))
+    score = score_item(item, said, [(2.2, 3.7)], annotation)
+    assert score["takeover"] and score["over_user_s"] == pytest.approx(0.7)
+    assert score_item(item, said[:1], [(2.2, 2.6)], annotation)["over_user_s"] == 0.0
 
 
 def test_median_ignores_missing_values():

@@ -24,7 +24,13 @@ them with the user's ``Knobs`` and remembers a little between ticks (``FloorStat
    turn. A backchannel is over within ``BACKCHANNEL_LONGEST_S`` (1 s): a sound the model goes on
    calling a backchannel for longer is the user talking, and the tick yields (on a real voice the
    model held "backchannel" through whole sentences said over the reply; the generated ones last
-   at most 5 ticks). Otherwise the evidence is p(action=yield):
+   at most 5 ticks). A sound that began as a backchannel is followed through what the model calls
+   it next (someone else's speech, the user's), across a one-tick gap (``onset_s``); once it has
+   gone on for longer than that second, weak evidence yields as it does for the user's own speech (below),
+   counted from the sound's start: the model called the first ticks of "hang on, go back to
+   Singapore" a backchannel and the rest someone else's speech at p(yield) 0.6-0.8, and the
+   reply talked on over it for 4 s. A side remark the model is sure of (p(yield) near 0) is not
+   yielded to. Otherwise the evidence is p(action=yield):
    - YIELD when it is >= ``yield_threshold`` on one tick, or >= ``yield_weak_threshold`` (0.7 of it)
      on 2 consecutive ticks;
    - when the user state is ``backchannel`` or ``other`` (a "mm-hm", background speech, someone else
@@ -96,6 +102,7 @@ HARD_YIELD_P = 0.8  # other/background speech yields only at or above this
 SURE_YIELD_P = 0.9  # ... and at or above this the model is sure: words that acknowledge do not overrule it
 COLLISION_S = 0.8  # user sound this soon after a take (opener, first words) yields at once: they were not done
 BACKCHANNEL_LONGEST_S = 1.0  # a "backchannel" over the assistant's voice that lasts longer is the user talking
+ONSET_GAP_TICKS = 1  # quiet ticks a sound that began as a backchannel may hold and still go on
 HOLD_FRACTION = 0.4  # p(yield) at this fraction of the yield threshold holds the voice for a tick
 BACKCHANNEL_P = 0.4  # p(action=backchannel) needed to backchannel
 BACKCHANNEL_MIN_TURN_S = 3.0  # the user turn must have lasted this long first
@@ -231,6 +238,9 @@ class FloorState:
     hold_spent: bool = False  # this stretch of doubt already had its hold
     overheard: bool = False  # the speech now heard began as someone else's (state other) and goes on
     heard_backchannel_s: float = 0.0  # how long the model has called the user's sound a backchannel, without a break
+    onset_s: float = 0.0  # how long a sound that began as a backchannel over the assistant's voice has gone on
+    onset_gap: int = 0  # quiet ticks in that sound so far (one is a gap between words; two end it)
+    onset_evidence: int = 0  # consecutive ticks of that sound with weak yield evidence
     last_action: Action = Action.LISTEN
 
     def reset(self) -> None:
@@ -287,6 +297,20 @@ class FloorPolicy:
         st.last_action = action
         return action, user
 
+    def _follow_onset(self, assistant_speaking: bool, user: UserState, weak: bool) -> None:
+        """Follow a sound that began as a backchannel over the assistant's voice (rule 3)."""
+        st = self.state
+        sounding = user is UserState.BACKCHANNEL or (st.onset_s > 0.0 and user not in _QUIET)
+        if assistant_speaking and sounding:
+            st.onset_s += self.tick_s
+            st.onset_gap = 0
+            st.onset_evidence = st.onset_evidence + 1 if weak else 0
+        elif assistant_speaking and st.onset_s > 0.0 and st.onset_gap < ONSET_GAP_TICKS:
+            st.onset_gap += 1
+            st.onset_evidence = 0
+        else:
+            st.onset_s, st.onset_gap, st.onset_evidence = 0.0, 0, 0
+
     def _decide(self, probs: Probs, assistant_speaking: bool, unfinished: bool,
                 words_pending: bool, acknowledged: bool, stop_asked: bool,
                 acknowledged_over: bool) -> tuple[Action, UserState]:
@@ -315,6 +339,7 @@ class FloorPolicy:
         hears_backchannel = assistant_speaking and user is UserState.BACKCHANNEL
         st.heard_backchannel_s = st.heard_backchannel_s + dt if hears_backchannel else 0.0
         p_yield = probs.p(Action.YIELD)
+        self._follow_onset(assistant_speaking, user, p_yield >= yield_weak_threshold(k))
         listener_noise = user in (UserState.BACKCHANNEL, UserState.OTHER)
         weak = assistant_speaking and not listener_noise and p_yield >= yield_weak_threshold(k)
         st.yield_evidence = st.yield_evidence + 1 if weak else 0
@@ -338,7 +363,8 @@ class FloorPolicy:
                     and p_yield < SURE_YIELD_P):
                 yields = False  # its words say what the model guessed: an "mm-hm", not a turn
             elif listener_noise:
-                yields = p_yield >= max(HARD_YIELD_P, yield_threshold(k))
+                yields = p_yield >= max(HARD_YIELD_P, yield_threshold(k)) or (
+                    st.onset_s > BACKCHANNEL_LONGEST_S + _EPS and st.onset_evidence >= WEAK_YIELD_TICKS)
             else:
                 yields = p_yield >= yield_threshold(k) or st.yield_evidence >= WEAK_YIELD_TICKS
             if yields:

@@ -170,6 +170,18 @@ SEQUENCES = [
     ("a break between backchannels starts the count over", Knobs(),
      ticks(5, "backchannel", "continue", talking=True) + ticks(1, "silent", "continue", talking=True)
      + ticks(5, "backchannel", "continue", talking=True), "CCCCC" "C" "CCCCC"),
+    ("an onset heard as a backchannel that goes on as someone else's, with weak evidence, yields after 1 s",
+     Knobs(), ticks(2, "backchannel", "yield", 0.3, talking=True) + ticks(4, "other", "yield", 0.6, talking=True),
+     "CCCCC" "Y"),
+    ("a side remark the model is sure of is not yielded to, however long it goes on", Knobs(),
+     ticks(2, "backchannel", "continue", talking=True) + ticks(6, "other", "yield", 0.05, talking=True),
+     "CCCCCCCC"),
+    ("a one-tick gap does not end a sound that began as a backchannel", Knobs(),
+     ticks(3, "backchannel", "yield", 0.5, talking=True) + ticks(1, "silent", "continue", talking=True)
+     + ticks(3, "other", "yield", 0.6, talking=True), "CCC" "C" "CCY"),
+    ("a two-tick gap does", Knobs(),
+     ticks(3, "backchannel", "yield", 0.5, talking=True) + ticks(2, "silent", "continue", talking=True)
+     + ticks(3, "other", "yield", 0.6, talking=True), "CCC" "CC" "CCC"),
     ("someone else's speech that goes on is still theirs", Knobs(),
      ticks(3, "backchannel", "continue", talking=True) + ticks(10, "other", "continue", talking=True), "C" * 13),
     ("a long backchannel-like sound while the assistant is silent only listens", Knobs(),

@@ -3,7 +3,7 @@
 import numpy as np
 
 from app.core.frames import Action, Decision, Snapshot, UserState
-from app.interaction.pre_roll import MAX_BACKCHANNEL_TICKS, PreRoll
+from app.interaction.pre_roll import MAX_ONSET_TICKS, PreRoll
 
 TICK_NS = 200_000_000
 
@@ -36,7 +36,19 @@ def test_someone_elses_speech_before_the_turn_stays_out() -> None:
 
 def test_a_long_run_of_backchannel_ticks_is_capped() -> None:
     start, chunks = rolled([UserState.BACKCHANNEL] * 10)
-    assert len(chunks) == MAX_BACKCHANNEL_TICKS + 1 and chunks[-1] == 9.0 and start == 4 * TICK_NS
+    assert len(chunks) == MAX_ONSET_TICKS + 1 and chunks[-1] == 9.0 and start == 2 * TICK_NS
+
+
+def test_an_interruption_heard_as_a_backchannel_then_as_someone_else_keeps_its_first_words() -> None:
+    """"hang on, go back to Singapore": four ticks of backchannel, then two of someone else's speech, then
+    the yield; the turn opens on the next tick and its audio starts a tick before the first."""
+    states = [UserState.SILENT] * 2 + [UserState.BACKCHANNEL] * 4 + [UserState.OTHER] * 2
+    assert rolled(states) == (1 * TICK_NS, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
+
+
+def test_someone_elses_speech_before_a_backchannel_like_onset_stays_out() -> None:
+    states = [UserState.SILENT] + [UserState.OTHER] * 2 + [UserState.BACKCHANNEL] * 2
+    assert rolled(states) == (2 * TICK_NS, [2.0, 3.0, 4.0])
 
 
 def test_reset_forgets_the_ticks() -> None:

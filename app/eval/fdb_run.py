@@ -127,8 +127,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             agg["TOR"] = _rate([s["takeover"] for s in scores])
             turn_s = sum(s["user_turn_s"] for s in scores)
             agg["backchannels_per_s"] = round(sum(s["backchannels"] for s in scores) / turn_s, 3) if turn_s else None
-            over = [s["over_user_s"] for s in scores if "over_user_s" in s]
-            agg["mean_over_user_s"] = round(statistics.fmean(over), 3) if over else None
+            agg["mean_over_user_s"] = round(statistics.fmean(s["over_user_s"] for s in scores), 3)
         elif cat == "user_interruption":
             agg["TOR"] = _rate([bool(s["takeover"]) for s in scores])
             agg["median_stop_latency_s"] = _round(S.median([s["stop_latency"] for s in scores]))
